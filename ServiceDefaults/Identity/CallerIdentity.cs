@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Chat.ServiceDefaults.Identity;
 
 /// <summary>The verified caller of a request, as the gateway established it.</summary>
@@ -9,6 +11,10 @@ public sealed record CallerIdentity(
     string TokenKind)
 {
     public bool IsAdmin => Roles.Contains(Role.Admin, StringComparer.Ordinal);
+
+    /// <summary>Lets a minimal-API handler take the caller as a parameter; set by <see cref="VerifiedIdentityMiddleware"/>.</summary>
+    public static ValueTask<CallerIdentity?> BindAsync(HttpContext context) =>
+        ValueTask.FromResult(context.Features.Get<CallerIdentity>());
 }
 
 public static class Role

@@ -1,0 +1,82 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Chat.ServiceDefaults.Data;
+
+public static class DatabaseExtensions
+{
+    /// <summary>
+    /// Registers the service's <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:{connectionName}</c>,
+    /// a readiness check, and the migrations embedded in <paramref name="migrationsAssembly"/> (plus the
+    /// outbox and inbox tables), applied before the service starts listening.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase(
+        this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
+
+        builder.Services.AddSingleton(services =>
+        {
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+            dataSourceBuilder.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
+            dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
+            return dataSourceBuilder.Build();
+        });
+        builder.Services.AddSingleton<Migrator>();
+        builder.Services.AddHostedService(services => new MigrationHostedService(
+            services.GetRequiredService<Migrator>(),
+            [typeof(DatabaseExtensions).Assembly, migrationsAssembly],
+            services.GetRequiredService<ILogger<MigrationHostedService>>()));
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready]);
+        return builder;
+    }
+}
+
+/// <summary>Runs the migrations at start-up, waiting out a database that is still starting.</summary>
+internal sealed class MigrationHostedService(Migrator migrator, Assembly[] assemblies, ILogger<MigrationHostedService> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await migrator.MigrateAsync(assemblies, cancellationToken);
+                return;
+            }
+            catch (NpgsqlException exception) when (attempt < 30 && exception.IsTransient)
+            {
+                logger.LogWarning(exception, "Database not reachable yet (attempt {Attempt}); retrying in {Delay}", attempt, delay);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.", exception);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Chat.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Chat.ServiceDefaults.Messaging;
+
+public static class BusExtensions
+{
+    public const string ConnectionName = "messaging-bus";
+
+    /// <summary>
+    /// MassTransit on RabbitMQ from <c>ConnectionStrings:messaging-bus</c> (an <c>amqp://</c> URI), with
+    /// kebab-case endpoints named after the service, message retry then error queues, the bus's
+    /// readiness check, and the outbox dispatcher. Consumers are added by <paramref name="configureConsumers"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceBus(
+        this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureConsumers = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
+        var broker = new Uri(connectionString);
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddHostedService<OutboxDispatcher>();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix: serviceName, includeNamespace: false));
+            configureConsumers?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(broker, host =>
+                {
+                    var credentials = broker.UserInfo.Split(':', 2);
+                    host.Username(Uri.UnescapeDataString(credentials[0].Length > 0 ? credentials[0] : "guest"));
+                    host.Password(Uri.UnescapeDataString(credentials.Length > 1 ? credentials[1] : "guest"));
+                    host.Heartbeat(TimeSpan.FromSeconds(10));
+                });
+                // Only concrete events get exchanges; the shared base type is not a contract of its own.
+                rabbit.Publish<IntegrationEvent>(publish => publish.Exclude = true);
+                rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            // A broker that is down must not stop the service from serving: the outbox holds events until it returns.
+            options.WaitUntilStarted = false;
+            options.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,52 @@
+using MassTransit;
+using Npgsql;
+
+namespace Chat.ServiceDefaults.Messaging;
+
+/// <summary>
+/// A consumer whose effect and its inbox row commit in one transaction: a redelivered message
+/// (same MessageId, same consumer) finds its row and changes nothing.
+/// </summary>
+public abstract class IdempotentConsumer<TMessage>(NpgsqlDataSource dataSource) : IConsumer<TMessage>
+    where TMessage : class
+{
+    /// <summary>The inbox's name for this consumer; stable across renames of the class if overridden.</summary>
+    protected virtual string ConsumerName => GetType().Name;
+
+    public async Task Consume(ConsumeContext<TMessage> context)
+    {
+        var messageId = context.MessageId
+            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; it cannot be de-duplicated.");
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
+        if (!await Inbox.TryRecordAsync(connection, transaction, messageId, ConsumerName, context.CancellationToken))
+        {
+            return;
+        }
+
+        await HandleAsync(context, connection, transaction);
+        await transaction.CommitAsync(context.CancellationToken);
+        await AfterCommitAsync(context);
+    }
+
+    /// <summary>Applies the message; everything written through <paramref name="transaction"/> commits with the inbox row.</summary>
+    protected abstract Task HandleAsync(ConsumeContext<TMessage> context, NpgsqlConnection connection, NpgsqlTransaction transaction);
+
+    /// <summary>Work that must only follow a committed effect (waking the outbox, realtime pushes).</summary>
+    protected virtual Task AfterCommitAsync(ConsumeContext<TMessage> context) => Task.CompletedTask;
+}
+
+public static class Inbox
+{
+    /// <summary>Records that <paramref name="consumer"/> handled <paramref name="messageId"/>; false when it already had.</summary>
+    public static async Task<bool> TryRecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, string consumer, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO inbox_messages (message_id, consumer) VALUES (@id, @consumer) ON CONFLICT DO NOTHING",
+            connection, transaction);
+        command.Parameters.AddWithValue("id", messageId);
+        command.Parameters.AddWithValue("consumer", consumer);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+}

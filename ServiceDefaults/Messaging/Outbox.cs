@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Chat.Contracts;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Chat.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Writes integration events into <c>outbox_messages</c> inside the caller's transaction, so an
+/// event exists exactly when the state change it describes was committed.
+/// </summary>
+public sealed class Outbox(OutboxSignal signal)
+{
+    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Adds the event to the transaction; call <see cref="Notify"/> after committing.</summary>
+    public static async Task<Guid> EnqueueAsync<TEvent>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TEvent integrationEvent, CancellationToken cancellationToken)
+        where TEvent : IntegrationEvent
+    {
+        var id = Guid.CreateVersion7();
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO outbox_messages (id, message_type, payload) VALUES (@id, @type, @payload)", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("type", typeof(TEvent).FullName!);
+        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb)
+        {
+            Value = JsonSerializer.Serialize(integrationEvent, SerializerOptions),
+        });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>Wakes the dispatcher so committed events go out at once rather than on its next poll.</summary>
+    public void Notify() => signal.Raise();
+}
+
+/// <summary>An in-process doorbell between request handlers and the <see cref="OutboxDispatcher"/>.</summary>
+public sealed class OutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim bell = new(0, 1);
+
+    public void Raise()
+    {
+        if (bell.CurrentCount == 0)
+        {
+            try
+            {
+                bell.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another caller rang first; one ring is enough.
+            }
+        }
+    }
+
+    /// <summary>Waits for a ring or the timeout; a cancelled wait simply ends.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        await ((Task)bell.WaitAsync(timeout, cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+    public void Dispose() => bell.Dispose();
+}
