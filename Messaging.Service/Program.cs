@@ -1,5 +1,20 @@
+using Chat.Messaging.Consumers;
+using Chat.ServiceDefaults;
+using Chat.ServiceDefaults.Data;
+using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Errors;
+using Chat.ServiceDefaults.Messaging;
+using MassTransit;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase("messagingdb", typeof(Program).Assembly);
+builder.AddServiceBus(bus => bus.AddConsumers(typeof(GroupCreatedConsumer).Assembly));
+builder.Services.AddSingleton<IErrorResponseWriter, Chat21ErrorWriter>();
+
 var app = builder.Build();
+app.MapDefaultEndpoints();
+app.UseVerifiedIdentity();
 app.Run();
 
 public partial class Program;

@@ -14,22 +14,29 @@ public sealed class Outbox(OutboxSignal signal)
     internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Adds the event to the transaction; call <see cref="Notify"/> after committing.</summary>
-    public static async Task<Guid> EnqueueAsync<TEvent>(
+    public static async Task EnqueueAsync<TEvent>(
         NpgsqlConnection connection, NpgsqlTransaction transaction, TEvent integrationEvent, CancellationToken cancellationToken)
         where TEvent : IntegrationEvent
     {
-        var id = Guid.CreateVersion7();
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO outbox_messages (id, message_type, payload) VALUES (@id, @type, @payload)", connection, transaction);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("type", typeof(TEvent).FullName!);
-        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb)
-        {
-            Value = JsonSerializer.Serialize(integrationEvent, SerializerOptions),
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return id;
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(integrationEvent) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The insert for one event, to ride in the same <see cref="NpgsqlBatch"/> as the state change.</summary>
+    public static NpgsqlBatchCommand Command<TEvent>(TEvent integrationEvent)
+        where TEvent : IntegrationEvent => new("INSERT INTO outbox_messages (id, message_type, payload) VALUES ($1, $2, $3)")
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() },
+            new NpgsqlParameter<string> { TypedValue = typeof(TEvent).FullName! },
+            new NpgsqlParameter<string>
+            {
+                NpgsqlDbType = NpgsqlDbType.Jsonb,
+                TypedValue = JsonSerializer.Serialize(integrationEvent, SerializerOptions),
+            },
+        },
+    };
 
     /// <summary>Wakes the dispatcher so committed events go out at once rather than on its next poll.</summary>
     public void Notify() => signal.Raise();

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Chat.Contracts;
+using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Identity;
+using Chat.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Chat.Groups.Features.Groups;
+
+/// <summary><c>POST /api/{app_id}/groups</c>: the caller creates a group, becoming its owner and a member.</summary>
+public static class CreateGroup
+{
+    public sealed record Request(
+        [property: JsonPropertyName("group_name")] string? GroupName,
+        [property: JsonPropertyName("group_members")] JsonElement? GroupMembers,
+        [property: JsonPropertyName("group_id")] string? GroupId,
+        [property: JsonPropertyName("attributes")] JsonElement? Attributes);
+
+    public sealed record Response(bool Success, Chat21Group Group);
+
+    internal static void Map(RouteGroupBuilder groups) =>
+        groups.MapPost("/", HandleAsync).WithName(nameof(CreateGroup));
+
+    private static async Task<IResult> HandleAsync(
+        [FromRoute(Name = "app_id")] string appId,
+        Request request,
+        CallerIdentity caller,
+        NpgsqlDataSource dataSource,
+        Outbox outbox,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (GroupInput.NameError(request.GroupName) is { } nameError)
+        {
+            return Chat21.BadRequest(nameError);
+        }
+
+        if (!GroupInput.TryReadMembers(request.GroupMembers, "group_members", out var listed, out var membersError))
+        {
+            return Chat21.BadRequest(membersError!);
+        }
+
+        if (GroupInput.AttributesError(request.Attributes) is { } attributesError)
+        {
+            return Chat21.BadRequest(attributesError);
+        }
+
+        if (request.GroupId is not null && !GroupInput.IsValidId(request.GroupId))
+        {
+            return Chat21.BadRequest("group_id is not a valid id");
+        }
+
+        var groupId = request.GroupId ?? $"group-{Guid.NewGuid()}";
+        var members = new List<string>(listed.Count + 1) { caller.UserId };
+        members.AddRange(listed.Where(m => !string.Equals(m, caller.UserId, StringComparison.Ordinal)));
+        var attributes = GroupInput.AttributesJson(request.Attributes);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                GroupWrites.InsertGroup(appId, groupId, request.GroupName!, caller.UserId, attributes, now),
+                GroupWrites.AddMembers(appId, groupId, members, now),
+                Outbox.Command(new GroupCreated
+                {
+                    AppId = appId,
+                    GroupId = groupId,
+                    Name = request.GroupName!,
+                    Owner = caller.UserId,
+                    Members = members,
+                    Attributes = request.Attributes is { ValueKind: JsonValueKind.Object } ? request.Attributes : null,
+                    Version = 1,
+                }),
+            },
+        };
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return Chat21.Error(StatusCodes.Status409Conflict, "Group already exists");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Notify();
+
+        var group = new Group(appId, groupId, request.GroupName!, caller.UserId, attributes, now, now, 1, members);
+        return TypedResults.Created($"/api/{appId}/groups/{Uri.EscapeDataString(groupId)}", new Response(true, group.ToChat21()));
+    }
+}

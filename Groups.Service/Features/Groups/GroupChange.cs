@@ -1,0 +1,106 @@
+using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Messaging;
+using Npgsql;
+
+namespace Chat.Groups.Features.Groups;
+
+/// <summary>What a change to an existing group decided: the answer, and the writes (events included) that go with it.</summary>
+internal sealed record GroupDecision(IResult Response, IReadOnlyList<NpgsqlBatchCommand> Writes)
+{
+    public static GroupDecision Reject(IResult response) => new(response, []);
+
+    public static GroupDecision Accept(IResult response, params NpgsqlBatchCommand[] writes) => new(response, writes);
+}
+
+/// <summary>
+/// The one path every change to an existing group takes: lock the group row, let the feature
+/// decide, write its rows and its event in the same transaction, commit, wake the outbox.
+/// </summary>
+internal static class GroupChange
+{
+    public static async Task<IResult> RunAsync(
+        NpgsqlDataSource dataSource,
+        Outbox outbox,
+        string appId,
+        string groupId,
+        Func<Group, GroupDecision> decide,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var group = await Group.LoadAsync(connection, transaction, appId, groupId, forUpdate: true, cancellationToken);
+        if (group is null)
+        {
+            return Chat21.NotFound("Group not found");
+        }
+
+        var decision = decide(group);
+        if (decision.Writes.Count > 0)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var write in decision.Writes)
+            {
+                batch.BatchCommands.Add(write);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            outbox.Notify();
+        }
+
+        return decision.Response;
+    }
+}
+
+/// <summary>The SQL of group changes, each a batch command so a change is one round trip.</summary>
+internal static class GroupWrites
+{
+    public static NpgsqlBatchCommand InsertGroup(string appId, string groupId, string name, string owner, string? attributesJson, long now) =>
+        new("INSERT INTO groups (app_id, group_id, name, owner, attributes, created_on, updated_on) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $6)")
+        {
+            Parameters =
+            {
+                new() { Value = appId }, new() { Value = groupId }, new() { Value = name }, new() { Value = owner },
+                new() { Value = (object?)attributesJson ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }, new() { Value = now },
+            },
+        };
+
+    /// <summary>Bumps the version (and optionally sets the name or merges attributes) of a locked group.</summary>
+    public static NpgsqlBatchCommand Touch(Group group, long now, string? name = null, string? mergeAttributesJson = null) =>
+        new("""
+            UPDATE groups SET version = version + 1, updated_on = $3,
+                name = COALESCE($4, name),
+                attributes = CASE WHEN $5::jsonb IS NULL THEN attributes ELSE COALESCE(attributes, '{}'::jsonb) || $5::jsonb END
+            WHERE app_id = $1 AND group_id = $2
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = group.AppId }, new() { Value = group.GroupId }, new() { Value = now },
+                new() { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                new() { Value = (object?)mergeAttributesJson ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+            },
+        };
+
+    public static NpgsqlBatchCommand AddMembers(string appId, string groupId, IReadOnlyList<string> members, long now) =>
+        new("""
+            INSERT INTO group_members (app_id, group_id, member_id, joined_on)
+            SELECT $1, $2, m, $4 FROM unnest($3::text[]) AS m
+            ON CONFLICT DO NOTHING
+            """)
+        {
+            Parameters = { new() { Value = appId }, new() { Value = groupId }, new() { Value = members.ToArray() }, new() { Value = now } },
+        };
+
+    public static NpgsqlBatchCommand RemoveMembers(Group group, IReadOnlyList<string> members) =>
+        new("DELETE FROM group_members WHERE app_id = $1 AND group_id = $2 AND member_id = ANY($3::text[])")
+        {
+            Parameters = { new() { Value = group.AppId }, new() { Value = group.GroupId }, new() { Value = members.ToArray() } },
+        };
+
+    public static NpgsqlBatchCommand DeleteGroup(Group group) =>
+        new("DELETE FROM groups WHERE app_id = $1 AND group_id = $2")
+        {
+            Parameters = { new() { Value = group.AppId }, new() { Value = group.GroupId } },
+        };
+}

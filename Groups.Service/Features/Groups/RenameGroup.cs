@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+using Chat.Contracts;
+using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Identity;
+using Chat.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Chat.Groups.Features.Groups;
+
+/// <summary><c>PUT /api/{app_id}/groups/{group_id}</c> <c>{"group_name":"..."}</c>: the owner or an admin renames the group.</summary>
+public static class RenameGroup
+{
+    public sealed record Request([property: JsonPropertyName("group_name")] string? GroupName);
+
+    internal static void Map(RouteGroupBuilder groups) =>
+        groups.MapPut("/{group_id}", HandleAsync).WithName(nameof(RenameGroup));
+
+    private static Task<IResult> HandleAsync(
+        [FromRoute(Name = "app_id")] string appId,
+        [FromRoute(Name = "group_id")] string groupId,
+        Request request,
+        CallerIdentity caller,
+        NpgsqlDataSource dataSource,
+        Outbox outbox,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (GroupInput.NameError(request.GroupName) is { } error)
+        {
+            return Task.FromResult(Chat21.BadRequest(error));
+        }
+
+        var name = request.GroupName!;
+        return GroupChange.RunAsync(dataSource, outbox, appId, groupId, group =>
+        {
+            if (!group.CanManage(caller))
+            {
+                return GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can rename the group"));
+            }
+
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var renamed = group with { Name = name, UpdatedOn = now, Version = group.Version + 1 };
+            return GroupDecision.Accept(
+                Chat21.Result(renamed.ToChat21()),
+                GroupWrites.Touch(group, now, name: name),
+                Outbox.Command(new GroupUpdated
+                {
+                    AppId = appId,
+                    GroupId = groupId,
+                    Name = name,
+                    Attributes = group.Attributes,
+                    ChangedBy = caller.UserId,
+                    Version = renamed.Version,
+                }));
+        }, cancellationToken);
+    }
+}

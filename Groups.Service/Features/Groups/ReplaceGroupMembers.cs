@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Chat.Contracts;
+using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Identity;
+using Chat.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Chat.Groups.Features.Groups;
+
+/// <summary>
+/// <c>PUT /api/{app_id}/groups/{group_id}/members</c>: the owner or an admin sets the whole member set.
+/// Body <c>{"members":{"id":1,...}}</c>, <c>{"members":["id",...]}</c> or a bare JSON array of ids.
+/// </summary>
+public static class ReplaceGroupMembers
+{
+    internal static void Map(RouteGroupBuilder groups) =>
+        groups.MapPut("/{group_id}/members", HandleAsync).WithName(nameof(ReplaceGroupMembers));
+
+    private static Task<IResult> HandleAsync(
+        [FromRoute(Name = "app_id")] string appId,
+        [FromRoute(Name = "group_id")] string groupId,
+        JsonElement body,
+        CallerIdentity caller,
+        NpgsqlDataSource dataSource,
+        Outbox outbox,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        JsonElement? listed = body.ValueKind == JsonValueKind.Object
+            ? body.TryGetProperty("members", out var members) ? members : null
+            : body;
+        if (!GroupInput.TryReadMembers(listed, "members", out var wanted, out var error))
+        {
+            return Task.FromResult(Chat21.BadRequest(error!));
+        }
+
+        return GroupChange.RunAsync(dataSource, outbox, appId, groupId, group =>
+        {
+            if (!group.CanManage(caller))
+            {
+                return GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can set the members"));
+            }
+
+            var current = group.Members.ToHashSet(StringComparer.Ordinal);
+            var joined = wanted.Where(m => !current.Contains(m)).ToList();
+            var wantedSet = wanted.ToHashSet(StringComparer.Ordinal);
+            var left = group.Members.Where(m => !wantedSet.Contains(m)).ToList();
+            if (joined.Count == 0 && left.Count == 0)
+            {
+                return GroupDecision.Reject(Chat21.Success());
+            }
+
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            return GroupDecision.Accept(
+                Chat21.Success(),
+                GroupWrites.RemoveMembers(group, left),
+                GroupWrites.AddMembers(appId, groupId, joined, now),
+                GroupWrites.Touch(group, now),
+                Outbox.Command(new GroupMembersChanged
+                {
+                    AppId = appId,
+                    GroupId = groupId,
+                    Change = GroupMembershipChange.Replaced,
+                    Joined = joined,
+                    Left = left,
+                    Members = [.. group.Members.Where(wantedSet.Contains), .. joined],
+                    ChangedBy = caller.UserId,
+                    Version = group.Version + 1,
+                }));
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,40 @@
+using Chat.ServiceDefaults.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Chat.ServiceDefaults.Dialects;
+
+/// <summary>
+/// Chat21's HTTP envelope, as its own server answers: reads <c>{"success":true,"result":...}</c>,
+/// writes <c>{"success":true,...}</c>, errors <c>{"success":false,"err":"..."}</c>.
+/// </summary>
+public static class Chat21
+{
+    public static IResult Result<T>(T result) => TypedResults.Ok(new Chat21Result<T>(true, result));
+
+    public static IResult Success() => TypedResults.Ok(new Chat21Success(true));
+
+    public static IResult Error(int statusCode, string message) =>
+        TypedResults.Json(new Chat21Error(false, message), statusCode: statusCode);
+
+    public static IResult NotFound(string message) => Error(StatusCodes.Status404NotFound, message);
+
+    public static IResult Forbidden(string message) => Error(StatusCodes.Status403Forbidden, message);
+
+    public static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, message);
+}
+
+public sealed record Chat21Result<T>(bool Success, T Result);
+
+public sealed record Chat21Success(bool Success);
+
+public sealed record Chat21Error(bool Success, string Err);
+
+/// <summary>Errors raised outside a handler (bad JSON, crashes) in Chat21's shape.</summary>
+public sealed class Chat21ErrorWriter : IErrorResponseWriter
+{
+    public Task WriteAsync(HttpContext context, int statusCode, string message)
+    {
+        context.Response.StatusCode = statusCode;
+        return context.Response.WriteAsJsonAsync(new Chat21Error(false, message));
+    }
+}
