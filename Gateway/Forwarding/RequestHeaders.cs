@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.Extensions.Primitives;
+
+namespace Chat.Gateway.Forwarding;
+
+/// <summary>
+/// Copies the client's headers onto the forwarded request, minus hop-by-hop headers and <c>Host</c> (the
+/// request to the service names the service), and sets <c>X-Forwarded-For/Proto/Host/Prefix</c>.
+/// </summary>
+internal static class RequestHeaders
+{
+    private const string ForwardedFor = "X-Forwarded-For";
+    private const string ForwardedProto = "X-Forwarded-Proto";
+    private const string ForwardedHost = "X-Forwarded-Host";
+    private const string ForwardedPrefix = "X-Forwarded-Prefix";
+
+    public static void Copy(HttpContext context, HttpRequestMessage message)
+    {
+        var request = context.Request;
+        var connection = HopByHopHeaders.ExtraConnectionTokens(request.Headers.Connection.ToString());
+        string? forwardedFor = null;
+        foreach (var (name, value) in request.Headers)
+        {
+            if (name.Equals(ForwardedFor, StringComparison.OrdinalIgnoreCase))
+            {
+                forwardedFor = value.ToString();
+                continue;
+            }
+
+            if (IsNotForwarded(name) || (connection is not null && HopByHopHeaders.IsListedIn(connection, name)))
+            {
+                continue;
+            }
+
+            Add(message, name, value);
+        }
+
+        var headers = message.Headers;
+        var client = ClientAddress(context);
+        if (client is not null || !string.IsNullOrEmpty(forwardedFor))
+        {
+            headers.TryAddWithoutValidation(
+                ForwardedFor,
+                string.IsNullOrEmpty(forwardedFor) ? client : client is null ? forwardedFor : string.Concat(forwardedFor, ", ", client));
+        }
+
+        headers.TryAddWithoutValidation(ForwardedProto, request.Scheme);
+        if (request.Host.HasValue)
+        {
+            headers.TryAddWithoutValidation(ForwardedHost, request.Host.Value);
+        }
+
+        if (request.PathBase.HasValue)
+        {
+            headers.TryAddWithoutValidation(ForwardedPrefix, request.PathBase.ToUriComponent());
+        }
+    }
+
+    private static bool IsNotForwarded(string name) =>
+        name.Length == 0
+        || name[0] == ':'
+        || name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+        || HopByHopHeaders.IsHopByHop(name)
+        || name.Equals(ForwardedProto, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(ForwardedHost, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(ForwardedPrefix, StringComparison.OrdinalIgnoreCase);
+
+    private static void Add(HttpRequestMessage message, string name, StringValues value)
+    {
+        var added = value.Count == 1
+            ? message.Headers.TryAddWithoutValidation(name, value.ToString())
+            : message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)value);
+        if (!added && message.Content is not null)
+        {
+            // Content-Type, Content-Length and the other content headers belong to the body.
+            _ = value.Count == 1
+                ? message.Content.Headers.TryAddWithoutValidation(name, value.ToString())
+                : message.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)value);
+        }
+    }
+
+    private static string? ClientAddress(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return null;
+        }
+
+        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+    }
+}
