@@ -1,5 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using Chat.AppHost.Modes;
 
-public partial class Program;
+return args switch
+{
+    ["--launch-only", .. var rest] => await LaunchOnlyMode.RunAsync(rest),
+    _ => 2,
+};

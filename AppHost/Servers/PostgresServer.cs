@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Chat.AppHost.Servers;
+
+/// <param name="DataDirectory">The instance's own folder; the cluster lives in its <c>pgdata</c> subfolder.</param>
+/// <param name="Port">0 picks a free loopback port.</param>
+/// <param name="Durable">false turns off fsync, synchronous commit and full-page writes: for tests only.</param>
+public sealed record PostgresServerOptions(string DataDirectory, int Port = 0, bool Durable = true);
+
+/// <summary>
+/// A private PostgreSQL server on 127.0.0.1 with trust authentication, run from the Debian binaries.
+/// initdb refuses root, so as root both initdb and the server run as the <c>postgres</c> user via
+/// setpriv, which execs: the process we own is the postmaster itself.
+/// </summary>
+public sealed partial class PostgresServer : IAsyncDisposable
+{
+    private const string SuperUser = "postgres";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly ChildProcess process;
+
+    private PostgresServer(ChildProcess process, int port, LogRing logs)
+    {
+        this.process = process;
+        Port = port;
+        Logs = logs;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The postmaster's process id (also its process group id).</summary>
+    public int ProcessId => process.Id;
+
+    public LogRing Logs { get; }
+
+    public bool IsRunning => !process.HasExited;
+
+    public static async Task<PostgresServer> StartAsync(PostgresServerOptions options, CancellationToken cancellationToken = default)
+    {
+        var binDirectory = ServerBinaries.PostgresBinDirectory();
+        var root = Path.GetFullPath(options.DataDirectory);
+        var clusterDirectory = Path.Combine(root, "pgdata");
+        var runAs = Posix.IsRoot ? SuperUser : null;
+        var log = new LogRing();
+
+        await ServerDirectories.PrepareAsync(root, runAs, cancellationToken);
+        if (!File.Exists(Path.Combine(clusterDirectory, "PG_VERSION")))
+        {
+            await InitializeClusterAsync(binDirectory, clusterDirectory, runAs, options.Durable, log, cancellationToken);
+        }
+
+        var port = LoopbackPorts.OrFree(options.Port);
+        var process = await ServerStartup.StartAsync(
+            "PostgreSQL",
+            () => [port],
+            () => ChildProcess.Start(ServerSpec(binDirectory, clusterDirectory, port, runAs, options.Durable), log),
+            token => ProbeAsync(port, token),
+            () => port = LoopbackPorts.Free(),
+            portsArePicked: options.Port == 0,
+            StartTimeout,
+            log,
+            cancellationToken);
+        return new PostgresServer(process, port, log);
+    }
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={SuperUser};Database={database}";
+
+    /// <summary>Creates the database unless it exists.</summary>
+    public async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken = default)
+    {
+        if (!DatabaseName().IsMatch(database))
+        {
+            throw new ArgumentException($"'{database}' is not a database name this launcher creates ([A-Za-z0-9_-], up to 63).", nameof(database));
+        }
+
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = database } },
+        };
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            return;
+        }
+
+        // The name is validated above; identifiers cannot be parameters.
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Created concurrently by another caller: the outcome is the same.
+        }
+    }
+
+    /// <summary>SELECT 1 on the <c>postgres</c> database.</summary>
+    internal static async Task<bool> ProbeAsync(int port, CancellationToken cancellationToken)
+    {
+        var connectionString = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username={SuperUser};Database=postgres;Pooling=false;Timeout=2";
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is 1;
+    }
+
+    internal Task<bool> ProbeAsync(CancellationToken cancellationToken) => ProbeAsync(Port, cancellationToken);
+
+    /// <summary>Fast shutdown (SIGINT: disconnect clients, checkpoint, exit); killed if it hangs.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await process.DisposeAsync();
+    }
+
+    private static async Task InitializeClusterAsync(
+        string binDirectory, string clusterDirectory, string? runAs, bool durable, LogRing log, CancellationToken cancellationToken)
+    {
+        List<string> arguments = ["-D", clusterDirectory, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"];
+        if (!durable)
+        {
+            arguments.Add("--no-sync");
+        }
+
+        await using var initdb = ChildProcess.Start(new ChildProcessSpec(Path.Combine(binDirectory, "initdb"), arguments) { RunAsUser = runAs }, log);
+        var exitCode = await initdb.Exited.WaitAsync(cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"initdb exited with code {exitCode}. Last output:\n{log.TailText()}");
+        }
+    }
+
+    private static ChildProcessSpec ServerSpec(string binDirectory, string clusterDirectory, int port, string? runAs, bool durable)
+    {
+        List<string> arguments =
+        [
+            "-D", clusterDirectory,
+            "-p", port.ToString(CultureInfo.InvariantCulture),
+            "-c", "listen_addresses=127.0.0.1",
+            // TCP only: socket paths under a deep data folder would exceed the 107-byte limit.
+            "-c", "unix_socket_directories=",
+            "-c", "max_connections=200",
+        ];
+        if (!durable)
+        {
+            arguments.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+
+        return new ChildProcessSpec(Path.Combine(binDirectory, "postgres"), arguments)
+        {
+            RunAsUser = runAs,
+            StopSignal = Posix.SigInt,
+            StopTimeout = StopTimeout,
+        };
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,63}$")]
+    private static partial Regex DatabaseName();
+}
