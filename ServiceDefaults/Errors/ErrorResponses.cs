@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Chat.ServiceDefaults.Errors;
@@ -46,4 +47,11 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, IErrorRespon
 
     private static string BadRequestMessage(BadHttpRequestException exception) =>
         exception.InnerException is System.Text.Json.JsonException ? "Invalid JSON body" : exception.Message;
+}
+
+/// <summary>An error answered through the service's <see cref="IErrorResponseWriter"/>, from places that don't know its dialect.</summary>
+public sealed class DialectError(int statusCode, string message) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext) =>
+        httpContext.RequestServices.GetRequiredService<IErrorResponseWriter>().WriteAsync(httpContext, statusCode, message);
 }

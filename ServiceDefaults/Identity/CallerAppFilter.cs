@@ -1,6 +1,5 @@
 using Chat.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.ServiceDefaults.Identity;
 
@@ -18,9 +17,7 @@ public sealed class CallerAppFilter : IEndpointFilter
         var caller = http.Features.Get<CallerIdentity>();
         if (caller is null || !string.Equals(http.Request.RouteValues[RouteValue] as string, caller.AppId, StringComparison.Ordinal))
         {
-            await http.RequestServices.GetRequiredService<IErrorResponseWriter>()
-                .WriteAsync(http, StatusCodes.Status404NotFound, "Not found");
-            return null;
+            return new DialectError(StatusCodes.Status404NotFound, "Not found");
         }
 
         return await next(context);

@@ -1,0 +1,38 @@
+using System.Net;
+using Chat.ServiceDefaults.Identity;
+using Chat.TestInfrastructure;
+
+namespace Chat.Groups.Tests.Features.Groups;
+
+[Collection(GroupsCollection.Name)]
+public sealed class IdentityTests(GroupsFixture fixture)
+{
+    [Fact]
+    public async Task A_request_without_the_gateways_signature_is_401()
+    {
+        var response = await fixture.Service.CreateClient().GetAsync("/api/default/groups");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tampered_identity_is_401()
+    {
+        var client = fixture.ClientFor(TestIdentity.User("default", "alice"));
+        client.DefaultRequestHeaders.Remove(IdentityHeaders.User);
+        client.DefaultRequestHeaders.Add(IdentityHeaders.User, "admin");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/default/groups")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_stays_open_and_reports_its_dependencies()
+    {
+        var response = await fixture.Service.CreateClient().GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("postgres", body);
+        Assert.Contains("redis", body);
+    }
+}

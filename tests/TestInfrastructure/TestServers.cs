@@ -1,0 +1,67 @@
+using Chat.AppHost.Servers;
+
+namespace Chat.TestInfrastructure;
+
+/// <summary>
+/// One PostgreSQL, Redis and RabbitMQ per test process, started from the machine's binaries by the
+/// AppHost's own launchers the first time a test asks, and stopped when the process exits (the
+/// launchers' watchdogs also end them if the process is killed). Tests isolate by tenant.
+/// </summary>
+public sealed class TestServers
+{
+    private static readonly Lazy<Task<TestServers>> Instance = new(StartAsync);
+
+    private TestServers(string root, PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq)
+    {
+        Root = root;
+        Postgres = postgres;
+        Redis = redis;
+        RabbitMq = rabbitMq;
+    }
+
+    public string Root { get; }
+
+    public PostgresServer Postgres { get; }
+
+    public RedisServer Redis { get; }
+
+    public RabbitMqServer RabbitMq { get; }
+
+    public static Task<TestServers> GetAsync() => Instance.Value;
+
+    /// <summary>A fresh database for one service host under test.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)];
+        await Postgres.CreateDatabaseAsync(name);
+        return Postgres.ConnectionString(name);
+    }
+
+    private static async Task<TestServers> StartAsync()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "chat-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
+        Directory.CreateDirectory(root);
+        var postgres = PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres"), Durable: false));
+        var redis = RedisServer.StartAsync(new RedisServerOptions(Path.Combine(root, "redis"), Durable: false));
+        var rabbitMq = RabbitMqServer.StartAsync(new RabbitMqServerOptions(Path.Combine(root, "rabbitmq")));
+        var servers = new TestServers(root, await postgres, await redis, await rabbitMq);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.Stop();
+        return servers;
+    }
+
+    private void Stop()
+    {
+        Task.WhenAll(
+            RabbitMq.DisposeAsync().AsTask(),
+            Redis.DisposeAsync().AsTask(),
+            Postgres.DisposeAsync().AsTask()).Wait(TimeSpan.FromSeconds(20));
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still flushing its files: the temp folder is left for the OS to clean.
+        }
+    }
+}
