@@ -84,7 +84,12 @@ internal static class ResponseBodyCopier
 
         try
         {
-            await response.StartAsync(cancellation.Token);
+            // Flushing an empty body sends the headers; StartAsync alone leaves them in Kestrel's buffer.
+            var flushed = await response.BodyWriter.FlushAsync(cancellation.Token);
+            if (flushed.IsCanceled || flushed.IsCompleted)
+            {
+                throw new OperationCanceledException("The client went away.");
+            }
         }
         catch (Exception)
         {
