@@ -17,6 +17,8 @@ internal static class RequestHeaders
     public static void Copy(HttpContext context, HttpRequestMessage message)
     {
         var request = context.Request;
+        // Kestrel keeps only "keep-alive"/"close" when the client's Connection header has either, so extra
+        // names survive (and are honored here) only in a Connection header without them.
         var connection = HopByHopHeaders.ExtraConnectionTokens(request.Headers.Connection.ToString());
         string? forwardedFor = null;
         foreach (var (name, value) in request.Headers)
