@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 
@@ -30,7 +31,8 @@ internal static class JwsHeader
         }
 
         Span<byte> header = stackalloc byte[Base64Url.GetMaxDecodedLength(encodedHeader.Length)];
-        if (!Base64Url.TryDecodeFromChars(encodedHeader, header, out var written))
+        // OperationStatus, not TryDecodeFromChars: that one throws on malformed input.
+        if (Base64Url.DecodeFromChars(encodedHeader, header, out _, out var written) != OperationStatus.Done)
         {
             return false;
         }

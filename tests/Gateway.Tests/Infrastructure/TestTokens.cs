@@ -37,9 +37,13 @@ public static class TestTokens
     }
 
     /// <summary>A JWS with any header and payload; HS256/HS512 are really computed, anything else is signed with HS256.</summary>
-    public static string Sign(object header, object payload, string secret, string algorithm = "HS256")
+    public static string Sign(object header, object payload, string secret, string algorithm = "HS256") =>
+        SignRawHeader(JsonSerializer.Serialize(header), payload, secret, algorithm);
+
+    /// <summary>A JWS whose header is exactly <paramref name="headerJson"/> (duplicate members included).</summary>
+    public static string SignRawHeader(string headerJson, object payload, string secret, string algorithm = "HS256")
     {
-        var signingInput = Encode(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Encode(JsonSerializer.SerializeToUtf8Bytes(payload));
+        var signingInput = Encode(Encoding.UTF8.GetBytes(headerJson)) + "." + Encode(JsonSerializer.SerializeToUtf8Bytes(payload));
         var key = Encoding.UTF8.GetBytes(secret);
         var data = Encoding.ASCII.GetBytes(signingInput);
         var signature = algorithm == "HS512" ? HMACSHA512.HashData(key, data) : HMACSHA256.HashData(key, data);
