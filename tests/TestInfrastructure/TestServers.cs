@@ -39,7 +39,9 @@ public sealed class TestServers
 
     private static async Task<TestServers> StartAsync()
     {
-        var root = Path.Combine(Path.GetTempPath(), "chat-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
+        var parent = Path.Combine(Path.GetTempPath(), "chat-tests");
+        SweepStaleRuns(parent);
+        var root = Path.Combine(parent, $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
         Directory.CreateDirectory(root);
         var postgres = PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres"), Durable: false));
         var redis = RedisServer.StartAsync(new RedisServerOptions(Path.Combine(root, "redis"), Durable: false));
@@ -47,6 +49,31 @@ public sealed class TestServers
         var servers = new TestServers(root, await postgres, await redis, await rabbitMq);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.Stop();
         return servers;
+    }
+
+    /// <summary>Deletes the data of earlier runs whose test process is gone (a killed test host can't clean up after itself).</summary>
+    private static void SweepStaleRuns(string parent)
+    {
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+
+        foreach (var run in Directory.GetDirectories(parent))
+        {
+            var pid = Path.GetFileName(run).Split('-')[0];
+            if (int.TryParse(pid, out var id) && !Directory.Exists($"/proc/{id}"))
+            {
+                try
+                {
+                    Directory.Delete(run, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Still in use after all: the next run sweeps it.
+                }
+            }
+        }
     }
 
     private void Stop()
