@@ -14,7 +14,7 @@ public sealed record PostgresServerOptions(string DataDirectory, int Port = 0, b
 /// initdb refuses root, so as root both initdb and the server run as the <c>postgres</c> user via
 /// setpriv, which execs: the process we own is the postmaster itself.
 /// </summary>
-public sealed partial class PostgresServer : IAsyncDisposable
+public sealed partial class PostgresServer : IAsyncDisposable, IManagedServer
 {
     private const string SuperUser = "postgres";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
@@ -33,6 +33,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     /// <summary>The postmaster's process id (also its process group id).</summary>
     public int ProcessId => process.Id;
+
+    int? IManagedServer.ProcessId => ProcessId;
 
     public LogRing Logs { get; }
 

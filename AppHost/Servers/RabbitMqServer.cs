@@ -14,7 +14,7 @@ public sealed record RabbitMqServerOptions(string DataDirectory, int Port = 0);
 /// and ends with us (an epmd started by Erlang daemonizes and outlives the broker). The node name
 /// derives from the data directory, so a restart finds its own mnesia data again.
 /// </summary>
-public sealed class RabbitMqServer : IAsyncDisposable
+public sealed class RabbitMqServer : IAsyncDisposable, IManagedServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);

@@ -11,7 +11,7 @@ namespace Chat.AppHost.Servers;
 public sealed record RedisServerOptions(string DataDirectory, int Port = 0, bool Durable = true);
 
 /// <summary>A private redis-server on 127.0.0.1, in the foreground, ready when PING answers PONG.</summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IAsyncDisposable, IManagedServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
@@ -30,6 +30,8 @@ public sealed class RedisServer : IAsyncDisposable
     public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     public int ProcessId => process.Id;
+
+    int? IManagedServer.ProcessId => ProcessId;
 
     public LogRing Logs { get; }
 

@@ -1,0 +1,75 @@
+using Chat.AppHost.Hosting;
+
+namespace Chat.AppHost.Orchestration;
+
+/// <summary>The addresses a process resource is wired to: connection strings and other resources' endpoints.</summary>
+internal interface IEndpointDirectory
+{
+    string ConnectionStringOf(IResource resource);
+
+    Uri EndpointOf(ProcessResource resource);
+}
+
+/// <summary>
+/// The environment of one replica, in Aspire's conventions: <c>ConnectionStrings__&lt;name&gt;</c>,
+/// <c>services__&lt;name&gt;__http__0</c>, <c>OTEL_SERVICE_NAME</c>, <c>ASPNETCORE_URLS</c>, plus the
+/// shared secrets, then the resource's own <c>WithEnvironment</c> values.
+/// </summary>
+internal static class EnvironmentWiring
+{
+    public const string DevelopmentEnvironment = "Development";
+
+    /// <summary>OTLP exporter settings handed down only when the AppHost itself was given them.</summary>
+    private static readonly string[] OtlpPassThrough = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS"];
+
+    public static IReadOnlyDictionary<string, string> For(
+        ProcessResource resource, int replica, Uri bindUrl, IEndpointDirectory directory, SharedSecrets secrets)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_URLS"] = bindUrl.GetLeftPart(UriPartial.Authority),
+            ["ASPNETCORE_ENVIRONMENT"] = DevelopmentEnvironment,
+            ["DOTNET_ENVIRONMENT"] = DevelopmentEnvironment,
+            ["OTEL_SERVICE_NAME"] = resource.Name,
+            ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={resource.Name}-{replica}",
+        };
+        foreach (var name in OtlpPassThrough)
+        {
+            if (System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+            {
+                environment[name] = value;
+            }
+        }
+
+        environment[ConfigurationKey(SharedSecrets.IdentitySigningKeyName)] = secrets.IdentitySigningKey;
+        environment[ConfigurationKey(SharedSecrets.DefaultAppJwtSecretName)] = secrets.DefaultAppJwtSecret;
+
+        foreach (var reference in resource.References)
+        {
+            if (reference is ProcessResource service)
+            {
+                environment[$"services__{service.Name}__http__0"] = directory.EndpointOf(service).GetLeftPart(UriPartial.Authority);
+            }
+            else
+            {
+                environment[$"ConnectionStrings__{reference.Name}"] = directory.ConnectionStringOf(reference);
+            }
+        }
+
+        foreach (var (name, value) in resource.Environment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    /// <summary><c>Identity:SigningKey</c> as an environment variable name: <c>Identity__SigningKey</c>.</summary>
+    public static string ConfigurationKey(string key) => key.Replace(":", "__", StringComparison.Ordinal);
+
+    /// <summary>Whether a variable carries a secret that logs may show only a prefix of.</summary>
+    public static bool IsSecret(string name) =>
+        name == ConfigurationKey(SharedSecrets.IdentitySigningKeyName) || name == ConfigurationKey(SharedSecrets.DefaultAppJwtSecretName)
+        || name.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase) || name.Contains("SECRET", StringComparison.OrdinalIgnoreCase)
+        || name == "OTEL_EXPORTER_OTLP_HEADERS";
+}
