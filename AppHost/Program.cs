@@ -2,6 +2,8 @@ using Chat.AppHost.Modes;
 
 return args switch
 {
+    ["publish", .. var rest] => await PublishMode.RunAsync(rest),
     ["--launch-only", .. var rest] => await LaunchOnlyMode.RunAsync(rest),
-    _ => 2,
+    ["--probe-service", ..] => await ProbeServiceMode.RunAsync(),
+    _ => await RunMode.RunAsync(args),
 };
