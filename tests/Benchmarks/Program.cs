@@ -1,1 +1,3 @@
-Console.WriteLine();
+using Chat.Benchmarks.Cli;
+
+return await BenchmarkCli.RunAsync(args);

@@ -1,0 +1,15 @@
+namespace Chat.Benchmarks.Requests;
+
+/// <summary>The user a benchmark acts as: a JWT for the gateway, signed identity headers for a service.</summary>
+public sealed record BenchmarkUser(string AppId, string UserId, string Name)
+{
+    public static BenchmarkUser Default { get; } = new("default", "bench-user", "Benchmark User");
+
+    /// <summary><c>Authorization: JWT &lt;token&gt;</c>, as Chat21 clients send it.</summary>
+    public HttpHeader JwtAuthorization(string jwtSecret, DateTimeOffset now) =>
+        new("Authorization", "JWT " + ChatJwt.Mint(jwtSecret, this, now, TimeSpan.FromHours(1)));
+
+    /// <summary>The identity headers the gateway would forward for this user.</summary>
+    public IReadOnlyList<HttpHeader> SignedIdentity(byte[] signingKey, DateTimeOffset now) =>
+        IdentityHeaderSigner.Sign(this, signingKey, now);
+}

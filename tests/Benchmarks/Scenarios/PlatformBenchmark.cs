@@ -1,0 +1,34 @@
+using Chat.Benchmarks.Load;
+
+namespace Chat.Benchmarks.Scenarios;
+
+/// <summary>
+/// Every named scenario against a running platform, then the gateway-vs-nginx comparison when a service
+/// can be called directly. A <c>suite</c> command only has to start the platform and hand over its targets.
+/// </summary>
+public static class PlatformBenchmark
+{
+    public static async Task<PlatformReport> RunAsync(
+        PlatformTargets targets, LoadOptions options, string nginxBinary = Nginx.NginxProxy.DefaultBinary,
+        CancellationToken cancellationToken = default)
+    {
+        var runs = new List<RunResult>();
+        foreach (var scenario in PlatformScenarios.Names.SelectMany(name => PlatformScenarios.Create(name, targets)))
+        {
+            runs.Add(await LoadRunner.RunAsync(scenario, options, cancellationToken));
+        }
+
+        var comparison = targets.HasDirectService
+            ? await GatewayComparison.RunAsync(
+                PlatformScenarios.Create(PlatformScenarios.GatewayGet, PlatformScenarios.ViaDirect, targets),
+                PlatformScenarios.Create(PlatformScenarios.GatewayGet, PlatformScenarios.ViaGateway, targets),
+                options,
+                nginxBinary,
+                cancellationToken)
+            : null;
+        return new PlatformReport(runs, comparison);
+    }
+}
+
+/// <summary>All named scenario runs, and the comparison (null without a direct service).</summary>
+public sealed record PlatformReport(IReadOnlyList<RunResult> Runs, ComparisonResult? Comparison);
