@@ -34,5 +34,6 @@ public sealed class IdentityTests(GroupsFixture fixture)
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("postgres", body);
         Assert.Contains("redis", body);
+        Assert.Contains("masstransit", body);
     }
 }
