@@ -11,11 +11,11 @@ internal static class RepositoryRoot
         {
             return File.Exists(Path.Combine(configured, SolutionFile))
                 ? Path.GetFullPath(configured)
-                : throw new DirectoryNotFoundException($"{configured} does not hold {SolutionFile}.");
+                : throw new DistributedApplicationException($"{configured} does not hold {SolutionFile}.");
         }
 
         return FindAbove(Directory.GetCurrentDirectory()) ?? FindAbove(AppContext.BaseDirectory)
-            ?? throw new DirectoryNotFoundException($"No {SolutionFile} above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}.");
+            ?? throw new DistributedApplicationException($"No {SolutionFile} above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}.");
     }
 
     private static string? FindAbove(string start)

@@ -37,8 +37,6 @@ internal sealed class Orchestrator(
 
     public string? DataDirectory { get; private set; }
 
-    public IEnumerable<ResourceRuntime> Runtimes => runtimes.Values;
-
     /// <summary>Raised for each output line of a project replica (resource, replica index, line).</summary>
     public event Action<string, int, LogLine>? ProcessOutput;
 
@@ -173,23 +171,25 @@ internal sealed class Orchestrator(
 
     private async Task StartServerAsync(ServerRuntime server, CancellationToken cancellationToken)
     {
-        await server.StartAsync(cancellationToken);
-        logger.LogInformation("{Resource} is ready: {Address}", server.Name, server.Snapshot().Url);
-        foreach (var database in runtimes.Values.OfType<DatabaseRuntime>().Where(database => ((PostgresDatabaseResource)database.Resource).Parent == server.Resource))
+        try
         {
-            await database.CreateAsync(cancellationToken);
+            await server.StartAsync(cancellationToken);
+            logger.LogInformation("{Resource} is ready: {Address}", server.Name, server.Snapshot().Url);
+            foreach (var database in runtimes.Values.OfType<DatabaseRuntime>().Where(database => ((PostgresDatabaseResource)database.Resource).Parent == server.Resource))
+            {
+                await database.CreateAsync(cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new DistributedApplicationException($"{server.Name} failed to start: {e.Message}", e);
         }
     }
 
     private ChildProcessSpec Prepare(ProcessResource resource, int replica, Uri bindUrl)
     {
         var environment = EnvironmentWiring.For(resource, replica, bindUrl, this, Secrets!);
-        if (logger.IsEnabled(LogLevel.Debug))
-        {
-            logger.LogDebug("Environment of {Resource} replica {Replica}:\n{Environment}", resource.Name, replica, string.Join('\n',
-                environment.Select(variable => $"  {variable.Key}={(EnvironmentWiring.IsSecret(variable.Key) ? SharedSecrets.Preview(variable.Value) : variable.Value)}")));
-        }
-
+        LogEnvironment(resource, replica, environment);
         var variables = environment.ToDictionary(variable => variable.Key, string? (variable) => variable.Value, StringComparer.Ordinal);
         switch (resource)
         {
@@ -213,6 +213,16 @@ internal sealed class Orchestrator(
                 };
             default:
                 throw new DistributedApplicationException($"Resource '{resource.Name}' is of a kind this AppHost cannot run ({resource.GetType().Name}).");
+        }
+    }
+
+    /// <summary>At debug level, what a replica is started with; secrets show only their first characters.</summary>
+    private void LogEnvironment(ProcessResource resource, int replica, IReadOnlyDictionary<string, string> environment)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Environment of {Resource} replica {Replica}:\n{Environment}", resource.Name, replica, string.Join('\n',
+                environment.Select(variable => $"  {variable.Key}={(EnvironmentWiring.IsSecret(variable.Key) ? SharedSecrets.Preview(variable.Value) : variable.Value)}")));
         }
     }
 

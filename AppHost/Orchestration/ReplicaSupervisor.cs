@@ -23,7 +23,7 @@ internal sealed class ReplicaSupervisor(
     private static readonly TimeSpan StableUptime = TimeSpan.FromSeconds(60);
 
     private readonly CancellationTokenSource stopping = new();
-    private readonly object gate = new();
+    private readonly Lock gate = new();
     private ChildProcess? current;
     private TaskCompletionSource exitRecorded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ResourceState state = ResourceState.Waiting;
@@ -91,54 +91,34 @@ internal sealed class ReplicaSupervisor(
         var backoff = FirstBackoff;
         while (!stopping.IsCancellationRequested)
         {
-            ChildProcess process;
-            try
+            if (Launch() is not { } process)
             {
-                Set(ResourceState.Starting, string.Empty);
-                var spec = prepare();
-                lock (gate)
-                {
-                    process = ChildProcess.Start(spec, Logs);
-                    current = process;
-                }
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Win32Exception or InvalidOperationException)
-            {
-                error = e.Message;
-                logger.LogError("{Resource} replica {Index} failed to start: {Error}", resourceName, index, e.Message);
-                Set(ResourceState.FailedToStart, "not started");
                 return;
             }
 
             var startedAt = DateTime.UtcNow;
-            Set(ResourceState.Running, "starting");
-            using var incarnation = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-            var probing = ProbeHealthAsync(incarnation.Token);
-            var exitCode = await process.Exited;
-            await incarnation.CancelAsync();
-            await probing;
-
-            TaskCompletionSource recorded;
-            lock (gate)
+            using (var incarnation = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token))
             {
-                current = null;
-                lastExitCode = exitCode;
-                recorded = exitRecorded;
-                exitRecorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var probing = ProbeHealthAsync(incarnation.Token);
+                lastExitCode = await process.Exited;
+                await incarnation.CancelAsync();
+                await probing;
+                await process.DisposeAsync();
             }
 
+            var recorded = RecordExit();
             if (stopping.IsCancellationRequested)
             {
                 Set(ResourceState.Stopped, "stopped");
                 recorded.TrySetResult();
-                break;
+                return;
             }
 
             restarts++;
             backoff = DateTime.UtcNow - startedAt > StableUptime ? FirstBackoff : backoff;
             logger.LogWarning("{Resource} replica {Index} exited with code {ExitCode}; restart {Restarts} in {Delay} s. Its last output:\n{Output}",
-                resourceName, index, exitCode, restarts, backoff.TotalSeconds, Logs.TailText(10));
-            Set(ResourceState.Restarting, $"exited with {exitCode}");
+                resourceName, index, lastExitCode, restarts, backoff.TotalSeconds, Logs.TailText(10));
+            Set(ResourceState.Restarting, $"exited with {lastExitCode}");
             recorded.TrySetResult();
             try
             {
@@ -147,10 +127,46 @@ internal sealed class ReplicaSupervisor(
             catch (OperationCanceledException)
             {
                 Set(ResourceState.Stopped, "stopped");
-                break;
+                return;
             }
 
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    /// <summary>Starts the next process; null (and FailedToStart) when it cannot be started at all.</summary>
+    private ChildProcess? Launch()
+    {
+        try
+        {
+            Set(ResourceState.Starting, string.Empty);
+            var spec = prepare();
+            lock (gate)
+            {
+                current = ChildProcess.Start(spec, Logs);
+            }
+
+            Set(ResourceState.Running, "starting");
+            return current;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or Win32Exception or InvalidOperationException)
+        {
+            error = e.Message;
+            logger.LogError("{Resource} replica {Index} failed to start: {Error}", resourceName, index, e.Message);
+            Set(ResourceState.FailedToStart, "not started");
+            return null;
+        }
+    }
+
+    /// <summary>Forgets the exited process; the returned signal tells <see cref="KillAsync"/> the exit is recorded.</summary>
+    private TaskCompletionSource RecordExit()
+    {
+        lock (gate)
+        {
+            current = null;
+            var recorded = exitRecorded;
+            exitRecorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return recorded;
         }
     }
 

@@ -37,42 +37,14 @@ internal static class AspireManifest
         {
             entries[resource.Name] = resource switch
             {
-                PostgresServerResource postgres => Container(
-                    postgres,
-                    $"docker.io/library/{KubernetesServerManifests.PostgresImage}",
-                    $"Host={{{postgres.Name}.bindings.tcp.host}};Port={{{postgres.Name}.bindings.tcp.port}};Username={ClusterWiring.PostgresUser};Password={{{ClusterWiring.PasswordKey(postgres)}.value}}",
-                    ClusterWiring.PostgresPort,
-                    new JsonObject
-                    {
-                        ["POSTGRES_HOST_AUTH_METHOD"] = "scram-sha-256",
-                        ["POSTGRES_INITDB_ARGS"] = "--auth-host=scram-sha-256 --auth-local=scram-sha-256",
-                        ["POSTGRES_USER"] = ClusterWiring.PostgresUser,
-                        ["POSTGRES_PASSWORD"] = $"{{{ClusterWiring.PasswordKey(postgres)}.value}}",
-                    },
-                    args: null),
+                PostgresServerResource postgres => PostgresContainer(postgres),
                 PostgresDatabaseResource database => new JsonObject
                 {
                     ["type"] = "value.v0",
                     ["connectionString"] = $"{{{database.Parent.Name}.connectionString}};Database={database.DatabaseName}",
                 },
-                RedisResource redis => Container(
-                    redis,
-                    $"docker.io/library/{KubernetesServerManifests.RedisImage}",
-                    $"{{{redis.Name}.bindings.tcp.host}}:{{{redis.Name}.bindings.tcp.port}},password={{{ClusterWiring.PasswordKey(redis)}.value}}",
-                    ClusterWiring.RedisPort,
-                    new JsonObject(),
-                    args: ["--requirepass", $"{{{ClusterWiring.PasswordKey(redis)}.value}}"]),
-                RabbitMQServerResource rabbit => Container(
-                    rabbit,
-                    $"docker.io/library/{KubernetesServerManifests.RabbitMqImage}",
-                    $"amqp://{ClusterWiring.RabbitMqUser}:{{{ClusterWiring.PasswordKey(rabbit)}.value}}@{{{rabbit.Name}.bindings.tcp.host}}:{{{rabbit.Name}.bindings.tcp.port}}",
-                    ClusterWiring.AmqpPort,
-                    new JsonObject
-                    {
-                        ["RABBITMQ_DEFAULT_USER"] = ClusterWiring.RabbitMqUser,
-                        ["RABBITMQ_DEFAULT_PASS"] = $"{{{ClusterWiring.PasswordKey(rabbit)}.value}}",
-                    },
-                    args: null),
+                RedisResource redis => RedisContainer(redis),
+                RabbitMQServerResource rabbit => RabbitMqContainer(rabbit),
                 ProjectResource project => Project(project, repositoryRoot, outputDirectory),
                 _ => throw new InvalidOperationException($"'{resource.Name}' ({resource.GetType().Name}) runs locally only and has no manifest form."),
             };
@@ -103,6 +75,43 @@ internal static class AspireManifest
             },
         },
     };
+
+    private static JsonObject PostgresContainer(PostgresServerResource postgres) => Container(
+        postgres,
+        $"docker.io/library/{KubernetesServerManifests.PostgresImage}",
+        $"Host={{{postgres.Name}.bindings.tcp.host}};Port={{{postgres.Name}.bindings.tcp.port}};Username={ClusterWiring.PostgresUser};Password={PasswordValue(postgres)}",
+        ClusterWiring.PostgresPort,
+        new JsonObject
+        {
+            ["POSTGRES_HOST_AUTH_METHOD"] = "scram-sha-256",
+            ["POSTGRES_INITDB_ARGS"] = "--auth-host=scram-sha-256 --auth-local=scram-sha-256",
+            ["POSTGRES_USER"] = ClusterWiring.PostgresUser,
+            ["POSTGRES_PASSWORD"] = PasswordValue(postgres),
+        },
+        args: null);
+
+    private static JsonObject RedisContainer(RedisResource redis) => Container(
+        redis,
+        $"docker.io/library/{KubernetesServerManifests.RedisImage}",
+        $"{{{redis.Name}.bindings.tcp.host}}:{{{redis.Name}.bindings.tcp.port}},password={PasswordValue(redis)}",
+        ClusterWiring.RedisPort,
+        new JsonObject(),
+        args: ["--requirepass", PasswordValue(redis)]);
+
+    private static JsonObject RabbitMqContainer(RabbitMQServerResource rabbit) => Container(
+        rabbit,
+        $"docker.io/library/{KubernetesServerManifests.RabbitMqImage}",
+        $"amqp://{ClusterWiring.RabbitMqUser}:{PasswordValue(rabbit)}@{{{rabbit.Name}.bindings.tcp.host}}:{{{rabbit.Name}.bindings.tcp.port}}",
+        ClusterWiring.AmqpPort,
+        new JsonObject
+        {
+            ["RABBITMQ_DEFAULT_USER"] = ClusterWiring.RabbitMqUser,
+            ["RABBITMQ_DEFAULT_PASS"] = PasswordValue(rabbit),
+        },
+        args: null);
+
+    /// <summary>The manifest expression of a server's password parameter.</summary>
+    private static string PasswordValue(IResource server) => $"{{{ClusterWiring.PasswordKey(server)}.value}}";
 
     private static JsonObject Container(IResource resource, string image, string connectionString, int port, JsonObject environment, string[]? args)
     {
