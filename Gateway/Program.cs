@@ -1,9 +1,12 @@
 using Chat.Gateway;
+using Chat.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
 builder.AddGateway();
 
 var app = builder.Build();
+app.MapDefaultEndpoints();
 app.MapGateway();
 app.Run();
 

@@ -18,8 +18,8 @@ internal sealed record Group(
 {
     public bool IsMember(string userId) => Members.Contains(userId, StringComparer.Ordinal);
 
-    /// <summary>Members and app admins may read a group.</summary>
-    public bool CanRead(CallerIdentity caller) => caller.IsAdmin || IsMember(caller.UserId);
+    /// <summary>Members, the owner (who may have replaced themselves out) and app admins may read a group.</summary>
+    public bool CanRead(CallerIdentity caller) => CanManage(caller) || IsMember(caller.UserId);
 
     /// <summary>The owner and app admins may change it.</summary>
     public bool CanManage(CallerIdentity caller) => caller.IsAdmin || string.Equals(caller.UserId, Owner, StringComparison.Ordinal);
