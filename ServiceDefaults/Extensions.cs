@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,8 +22,24 @@ public static class Extensions
 {
     public const string CacheConnectionName = "cache";
 
+    /// <summary>
+    /// Log levels every process starts from; the lowest-priority source, so appsettings and environment
+    /// variables override them. Per-request framework logs and per-command database logs would cost
+    /// more than the requests themselves.
+    /// </summary>
+    private static readonly Dictionary<string, string?> DefaultLogLevels = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        ["Logging:LogLevel:Npgsql"] = "Warning",
+        ["Logging:LogLevel:MassTransit"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+    };
+
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultLogLevels });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(options =>
         {
