@@ -14,6 +14,7 @@ public static class BenchmarkCli
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/Benchmarks -- <command> [options]
 
+          jwt           [--secret SECRET (default: .data/secrets.json)] [--app default] [--user ID] [--name NAME] [--hours 24]: print a Chat21 JWT
           run           --url URL [--method GET] [--header 'Name: value']... [--body TEXT | --body-file PATH] [--name NAME]
           gateway-get   --gateway URL --jwt-secret SECRET [--direct URL --signing-key KEY] [--app ID] [--user ID]
           create-group  (same options as gateway-get)
@@ -31,6 +32,32 @@ public static class BenchmarkCli
           --timeout 10       seconds before a response counts as a timeout and its connection is replaced
           --threads 1        socket event threads of the load generator
         """;
+
+    /// <summary>A token for trying the platform by hand (README), signed like a tenant's backend would sign it.</summary>
+    private static string MintJwt(CommandLine cli)
+    {
+        var secret = cli.Optional("secret") ?? StoredDefaultAppSecret();
+        var user = cli.Optional("user") ?? "alice";
+        var identity = new BenchmarkUser(cli.Optional("app") ?? "default", user, cli.Optional("name") ?? user);
+        return ChatJwt.Mint(secret, identity, DateTimeOffset.UtcNow, TimeSpan.FromHours(cli.Integer("hours", 24)));
+    }
+
+    /// <summary>The default app's secret as <c>./run.sh</c> stored it, found from the current folder upwards.</summary>
+    private static string StoredDefaultAppSecret()
+    {
+        for (var folder = new DirectoryInfo(Environment.CurrentDirectory); folder is not null; folder = folder.Parent)
+        {
+            var file = Path.Combine(folder.FullName, ".data", "secrets.json");
+            if (File.Exists(file))
+            {
+                using var secrets = JsonDocument.Parse(File.ReadAllText(file));
+                return secrets.RootElement.GetProperty("Apps:Default:JwtSecret").GetString()
+                    ?? throw new UsageException($"{file} has no Apps:Default:JwtSecret.");
+            }
+        }
+
+        throw new UsageException("No --secret given and no .data/secrets.json found: start the platform with ./run.sh first.");
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -50,6 +77,12 @@ public static class BenchmarkCli
             if (cli.Command is "help" or "--help" or "-h")
             {
                 Console.WriteLine(Usage);
+                return 0;
+            }
+
+            if (cli.Command == "jwt")
+            {
+                Console.WriteLine(MintJwt(cli));
                 return 0;
             }
 
