@@ -1,5 +1,6 @@
 using Chat.Gateway.Authentication;
 using Chat.Gateway.Forwarding;
+using Chat.Gateway.Identity;
 using Chat.Gateway.Routing;
 using Chat.Gateway.Tenancy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -29,6 +30,7 @@ public static class GatewayExtensions
             provider.GetServices<ITokenValidator>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<RouteTable>()));
         services.AddSingleton(provider => IdentitySigningKey.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<ForwardedIdentity>();
         services.AddSingleton(_ => ForwarderHttpClient.Create());
         services.AddSingleton<HttpForwarder>();
         return builder;

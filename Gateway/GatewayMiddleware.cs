@@ -2,17 +2,17 @@ using Chat.Gateway.Authentication;
 using Chat.Gateway.Errors;
 using Chat.Gateway.Forwarding;
 using Chat.Gateway.Routing;
-using Chat.ServiceDefaults.Identity;
+using Chat.Gateway.Identity;
 
 namespace Chat.Gateway;
 
 /// <summary>
-/// The gateway's request path: match a route → authenticate with the kinds it accepts → replace any
-/// client-sent identity with the signed, verified one → forward. Requests that an endpoint of the gateway
+/// The gateway's request path: match a route → authenticate with the kinds it accepts → forward with
+/// the signed, verified identity in place of any <c>X-Chat-*</c> header the client sent. Requests that an endpoint of the gateway
 /// itself matched (health probes) pass through untouched.
 /// </summary>
 internal sealed class GatewayMiddleware(
-    RequestDelegate next, RouteTable routes, HttpForwarder forwarder, IdentitySigningKey signingKey, TimeProvider time)
+    RequestDelegate next, RouteTable routes, HttpForwarder forwarder, ForwardedIdentity forwardedIdentity)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -41,24 +41,7 @@ internal sealed class GatewayMiddleware(
             return;
         }
 
-        var headers = context.Request.Headers;
-        IdentityHeaders.Strip(headers);
-        if (authentication.Caller is { } caller)
-        {
-            IdentityHeaders.Write(headers, caller.Identity, signingKey.Bytes, time.GetUtcNow());
-        }
-
-        await forwarder.ForwardAsync(context, match.Route);
+        var identity = authentication.Caller is { } caller ? forwardedIdentity.HeadersFor(caller) : [];
+        await forwarder.ForwardAsync(context, match.Route, identity);
     }
-}
-
-/// <summary>The key that signs forwarded identities: <c>Identity:SigningKey</c> as UTF-8 bytes.</summary>
-internal sealed class IdentitySigningKey(byte[] bytes)
-{
-    public byte[] Bytes { get; } = bytes;
-
-    public static IdentitySigningKey FromConfiguration(IConfiguration configuration) =>
-        configuration["Identity:SigningKey"] is { Length: > 0 } key
-            ? new IdentitySigningKey(System.Text.Encoding.UTF8.GetBytes(key))
-            : throw new InvalidOperationException("Identity:SigningKey is required: it signs the identity the gateway forwards.");
 }

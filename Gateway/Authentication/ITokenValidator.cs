@@ -1,4 +1,5 @@
 using Chat.Gateway.Errors;
+using Chat.Gateway.Identity;
 using Chat.ServiceDefaults.Identity;
 
 namespace Chat.Gateway.Authentication;
@@ -16,7 +17,15 @@ internal interface ITokenValidator
 }
 
 /// <summary>A caller whose token was verified, and the org of its app (Easemob paths name it).</summary>
-internal sealed record AuthenticatedCaller(CallerIdentity Identity, string OrgName);
+internal sealed class AuthenticatedCaller(CallerIdentity identity, string orgName)
+{
+    public CallerIdentity Identity { get; } = identity;
+
+    public string OrgName { get; } = orgName;
+
+    /// <summary>The last identity headers signed for this caller (see <c>ForwardedIdentity</c>).</summary>
+    public SignedIdentityHeaders? Signed { get; set; }
+}
 
 internal enum TokenOutcome
 {

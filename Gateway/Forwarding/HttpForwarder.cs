@@ -14,7 +14,8 @@ namespace Chat.Gateway.Forwarding;
 /// </summary>
 internal sealed class HttpForwarder(HttpMessageInvoker invoker, ILogger<HttpForwarder> logger)
 {
-    public async Task ForwardAsync(HttpContext context, GatewayRoute route)
+    /// <param name="identity">The signed identity headers sent instead of any <c>X-Chat-*</c> header from the client.</param>
+    public async Task ForwardAsync(HttpContext context, GatewayRoute route, KeyValuePair<string, string>[] identity)
     {
         if (route.MaxRequestBodySize is { } limit && !LimitRequestBody(context, limit))
         {
@@ -23,7 +24,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ILogger<HttpForw
         }
 
         var cancellation = ForwardingCancellation.Rent(route.Timeout, context.RequestAborted);
-        var message = CreateRequest(context, route, cancellation);
+        var message = CreateRequest(context, route, identity, cancellation);
         HttpResponseMessage? upstream = null;
         try
         {
@@ -63,7 +64,8 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ILogger<HttpForw
         return true;
     }
 
-    private static HttpRequestMessage CreateRequest(HttpContext context, GatewayRoute route, ForwardingCancellation cancellation)
+    private static HttpRequestMessage CreateRequest(
+        HttpContext context, GatewayRoute route, KeyValuePair<string, string>[] identity, ForwardingCancellation cancellation)
     {
         var request = context.Request;
         var message = new HttpRequestMessage
@@ -80,7 +82,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ILogger<HttpForw
             message.Content = new StreamingRequestContent(request, cancellation);
         }
 
-        RequestHeaders.Copy(context, message);
+        RequestHeaders.Copy(context, message, identity);
         return message;
     }
 

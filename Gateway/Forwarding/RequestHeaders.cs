@@ -1,11 +1,13 @@
 using System.Net;
+using Chat.ServiceDefaults.Identity;
 using Microsoft.Extensions.Primitives;
 
 namespace Chat.Gateway.Forwarding;
 
 /// <summary>
-/// Copies the client's headers onto the forwarded request, minus hop-by-hop headers and <c>Host</c> (the
-/// request to the service names the service), and sets <c>X-Forwarded-For/Proto/Host/Prefix</c>.
+/// Copies the client's headers onto the forwarded request, minus hop-by-hop headers, <c>Host</c> (the
+/// request to the service names the service) and every <c>X-Chat-*</c> header (only the gateway's signed
+/// identity may carry that prefix), and sets <c>X-Forwarded-For/Proto/Host/Prefix</c>.
 /// </summary>
 internal static class RequestHeaders
 {
@@ -14,7 +16,13 @@ internal static class RequestHeaders
     private const string ForwardedHost = "X-Forwarded-Host";
     private const string ForwardedPrefix = "X-Forwarded-Prefix";
 
-    public static void Copy(HttpContext context, HttpRequestMessage message)
+    [ThreadStatic]
+    private static IPAddress? _lastAddress;
+
+    [ThreadStatic]
+    private static string? _lastAddressText;
+
+    public static void Copy(HttpContext context, HttpRequestMessage message, KeyValuePair<string, string>[] identity)
     {
         var request = context.Request;
         // Kestrel keeps only "keep-alive"/"close" when the client's Connection header has either, so extra
@@ -38,6 +46,11 @@ internal static class RequestHeaders
         }
 
         var headers = message.Headers;
+        foreach (var (name, value) in identity)
+        {
+            headers.TryAddWithoutValidation(name, value);
+        }
+
         var client = ClientAddress(context);
         if (client is not null || !string.IsNullOrEmpty(forwardedFor))
         {
@@ -62,6 +75,7 @@ internal static class RequestHeaders
         name.Length == 0
         || name[0] == ':'
         || name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith(IdentityHeaders.Prefix, StringComparison.OrdinalIgnoreCase)
         || HopByHopHeaders.IsHopByHop(name)
         || name.Equals(ForwardedProto, StringComparison.OrdinalIgnoreCase)
         || name.Equals(ForwardedHost, StringComparison.OrdinalIgnoreCase)
@@ -81,6 +95,7 @@ internal static class RequestHeaders
         }
     }
 
+    /// <summary>The client's address as text, remembered per thread: most requests come from recent addresses.</summary>
     private static string? ClientAddress(HttpContext context)
     {
         var address = context.Connection.RemoteIpAddress;
@@ -89,6 +104,16 @@ internal static class RequestHeaders
             return null;
         }
 
-        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (!address.Equals(_lastAddress))
+        {
+            (_lastAddress, _lastAddressText) = (address, address.ToString());
+        }
+
+        return _lastAddressText;
     }
 }

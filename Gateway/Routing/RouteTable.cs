@@ -64,7 +64,7 @@ internal sealed class RouteTable
             .OfType<string>()
             .ToArray();
         var routes = options.Routes
-            .Select(pair => BuildRoute(pair.Key, pair.Value, clusters, validatorsByKind, familyPrefixes, logger))
+            .Select(pair => BuildRoute(pair.Key, pair.Value, clusters, validatorsByKind, familyPrefixes))
             .OrderBy(route => route.Order)
             .ThenByDescending(route => route.Template.LiteralCount)
             .ThenBy(route => route.Template.HasCatchAll)
@@ -73,6 +73,12 @@ internal sealed class RouteTable
         if (routes.Length == 0)
         {
             throw new InvalidOperationException("ReverseProxy:Routes is empty: the gateway has nothing to route.");
+        }
+
+        var unvalidated = routes.SelectMany(route => route.AuthKinds).Distinct().Where(kind => !validatorsByKind.ContainsKey(kind)).ToList();
+        if (unvalidated.Count > 0)
+        {
+            logger.LogWarning("Token kinds with no validator yet, refused on every route: {Kinds}", string.Join(", ", unvalidated));
         }
 
         return new RouteTable(routes);
@@ -96,8 +102,7 @@ internal sealed class RouteTable
         RouteOptions options,
         Dictionary<string, Cluster> clusters,
         Dictionary<string, ITokenValidator> validatorsByKind,
-        string[] familyPrefixes,
-        ILogger logger)
+        string[] familyPrefixes)
     {
         var section = $"ReverseProxy:Routes:{id}";
         if (options.ClusterId is null || !clusters.TryGetValue(options.ClusterId, out var cluster))
@@ -116,15 +121,6 @@ internal sealed class RouteTable
             throw new InvalidOperationException($"{section}:Auth names unknown token kinds: {string.Join(", ", unknown)}.");
         }
 
-        var pending = options.Auth.Where(kind => !validatorsByKind.ContainsKey(kind)).ToList();
-        if (pending.Count > 0)
-        {
-            logger.LogWarning(
-                "Route {RouteId} accepts token kinds with no validator yet ({Kinds}); such tokens are refused.",
-                id,
-                string.Join(", ", pending));
-        }
-
         return new GatewayRoute
         {
             Id = id,
@@ -138,7 +134,9 @@ internal sealed class RouteTable
                 .Select(kind => validatorsByKind[kind])
                 .ToArray(),
             Dialect = dialect,
-            MaxRequestBodySize = options.MaxRequestBodySize,
+            MaxRequestBodySize = options.MaxRequestBodySize is < 0
+                ? throw new InvalidOperationException($"{section}:MaxRequestBodySize must not be negative.")
+                : options.MaxRequestBodySize,
             Timeout = Positive(options.Timeout, DefaultTimeout, $"{section}:Timeout"),
             IdleTimeout = Positive(options.IdleTimeout, DefaultIdleTimeout, $"{section}:IdleTimeout"),
         };
