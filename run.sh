@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-prerequisites.sh
-exec dotnet run --project AppHost -c Release -- "$@"
+exec dotnet run --project AppHost -c Release -- --configuration Release "$@"
