@@ -1,10 +1,7 @@
 using System.Text.Json.Serialization;
 using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
-using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
@@ -16,15 +13,7 @@ public static class AddGroupMember
     internal static void Map(RouteGroupBuilder groups) =>
         groups.MapPost("/{group_id}/members", HandleAsync).WithName(nameof(AddGroupMember));
 
-    private static Task<IResult> HandleAsync(
-        [FromRoute(Name = "app_id")] string appId,
-        [FromRoute(Name = "group_id")] string groupId,
-        Request request,
-        CallerIdentity caller,
-        NpgsqlDataSource dataSource,
-        Outbox outbox,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
+    private static Task<IResult> HandleAsync([AsParameters] GroupScope scope, Request request)
     {
         if (!GroupInput.IsValidId(request.MemberId))
         {
@@ -32,9 +21,9 @@ public static class AddGroupMember
         }
 
         var memberId = request.MemberId;
-        return GroupChange.RunAsync(dataSource, outbox, appId, groupId, group =>
+        return scope.ChangeAsync(group =>
         {
-            if (!group.CanManage(caller))
+            if (!group.CanManage(scope.Caller))
             {
                 return GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can add members"));
             }
@@ -44,22 +33,22 @@ public static class AddGroupMember
                 return GroupDecision.Reject(Chat21.Success());
             }
 
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = scope.Now();
             return GroupDecision.Accept(
                 Chat21.Success(),
-                GroupWrites.AddMembers(appId, groupId, [memberId], now),
+                GroupWrites.AddMembers(group.AppId, group.GroupId, [memberId], now),
                 GroupWrites.Touch(group, now),
                 Outbox.Command(new GroupMembersChanged
                 {
-                    AppId = appId,
-                    GroupId = groupId,
+                    AppId = group.AppId,
+                    GroupId = group.GroupId,
                     Change = GroupMembershipChange.Joined,
                     Joined = [memberId],
                     Left = [],
                     Members = [.. group.Members, memberId],
-                    ChangedBy = caller.UserId,
+                    ChangedBy = scope.Caller.UserId,
                     Version = group.Version + 1,
                 }));
-        }, cancellationToken);
+        });
     }
 }

@@ -1,9 +1,6 @@
 using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
-using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
@@ -13,25 +10,18 @@ public static class DeleteGroup
     internal static void Map(RouteGroupBuilder groups) =>
         groups.MapDelete("/{group_id}", HandleAsync).WithName(nameof(DeleteGroup));
 
-    private static Task<IResult> HandleAsync(
-        [FromRoute(Name = "app_id")] string appId,
-        [FromRoute(Name = "group_id")] string groupId,
-        CallerIdentity caller,
-        NpgsqlDataSource dataSource,
-        Outbox outbox,
-        CancellationToken cancellationToken) =>
-        GroupChange.RunAsync(dataSource, outbox, appId, groupId, group => group.CanManage(caller)
+    private static Task<IResult> HandleAsync([AsParameters] GroupScope scope) =>
+        scope.ChangeAsync(group => group.CanManage(scope.Caller)
             ? GroupDecision.Accept(
                 Chat21.Success(),
                 GroupWrites.DeleteGroup(group),
                 Outbox.Command(new GroupDeleted
                 {
-                    AppId = appId,
-                    GroupId = groupId,
+                    AppId = group.AppId,
+                    GroupId = group.GroupId,
                     Members = group.Members,
-                    DeletedBy = caller.UserId,
+                    DeletedBy = scope.Caller.UserId,
                     Version = group.Version + 1,
                 }))
-            : GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can delete the group")),
-            cancellationToken);
+            : GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can delete the group")));
 }

@@ -1,5 +1,7 @@
 using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
@@ -12,23 +14,28 @@ internal sealed record GroupDecision(IResult Response, IReadOnlyList<NpgsqlBatch
     public static GroupDecision Accept(IResult response, params NpgsqlBatchCommand[] writes) => new(response, writes);
 }
 
-/// <summary>
-/// The one path every change to an existing group takes: lock the group row, let the feature
-/// decide, write its rows and its event in the same transaction, commit, wake the outbox.
-/// </summary>
-internal static class GroupChange
+/// <summary>What every request about one existing group binds: its route values, the caller, and the services a change needs.</summary>
+internal readonly record struct GroupScope(
+    [property: FromRoute(Name = "app_id")] string AppId,
+    [property: FromRoute(Name = "group_id")] string GroupId,
+    CallerIdentity Caller,
+    NpgsqlDataSource DataSource,
+    Outbox Outbox,
+    TimeProvider Clock,
+    CancellationToken CancellationToken)
 {
-    public static async Task<IResult> RunAsync(
-        NpgsqlDataSource dataSource,
-        Outbox outbox,
-        string appId,
-        string groupId,
-        Func<Group, GroupDecision> decide,
-        CancellationToken cancellationToken)
+    /// <summary>Now, in the Unix milliseconds Chat21 uses.</summary>
+    public long Now() => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// The one path every change to an existing group takes: lock the group row, let the feature
+    /// decide, write its rows and its event in the same transaction, commit, wake the outbox.
+    /// </summary>
+    public async Task<IResult> ChangeAsync(Func<Group, GroupDecision> decide)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var group = await Group.LoadAsync(connection, transaction, appId, groupId, forUpdate: true, cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken);
+        var group = await Group.LoadAsync(connection, transaction, AppId, GroupId, forUpdate: true, CancellationToken);
         if (group is null)
         {
             return Chat21.NotFound("Group not found");
@@ -43,9 +50,9 @@ internal static class GroupChange
                 batch.BatchCommands.Add(write);
             }
 
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            outbox.Notify();
+            await batch.ExecuteNonQueryAsync(CancellationToken);
+            await transaction.CommitAsync(CancellationToken);
+            Outbox.Notify();
         }
 
         return decision.Response;

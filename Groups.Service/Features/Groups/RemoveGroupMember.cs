@@ -1,9 +1,7 @@
 using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
-using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
@@ -16,19 +14,11 @@ public static class RemoveGroupMember
     internal static void Map(RouteGroupBuilder groups) =>
         groups.MapDelete("/{group_id}/members/{member_id}", HandleAsync).WithName(nameof(RemoveGroupMember));
 
-    private static Task<IResult> HandleAsync(
-        [FromRoute(Name = "app_id")] string appId,
-        [FromRoute(Name = "group_id")] string groupId,
-        [FromRoute(Name = "member_id")] string memberId,
-        CallerIdentity caller,
-        NpgsqlDataSource dataSource,
-        Outbox outbox,
-        TimeProvider clock,
-        CancellationToken cancellationToken) =>
-        GroupChange.RunAsync(dataSource, outbox, appId, groupId, group =>
+    private static Task<IResult> HandleAsync([AsParameters] GroupScope scope, [FromRoute(Name = "member_id")] string memberId) =>
+        scope.ChangeAsync(group =>
         {
-            var leaving = string.Equals(memberId, caller.UserId, StringComparison.Ordinal);
-            if (!leaving && !group.CanManage(caller))
+            var leaving = string.Equals(memberId, scope.Caller.UserId, StringComparison.Ordinal);
+            if (!leaving && !group.CanManage(scope.Caller))
             {
                 return GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can remove other members"));
             }
@@ -38,21 +28,20 @@ public static class RemoveGroupMember
                 return GroupDecision.Reject(Chat21.Success());
             }
 
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             return GroupDecision.Accept(
                 Chat21.Success(),
                 GroupWrites.RemoveMembers(group, [memberId]),
-                GroupWrites.Touch(group, now),
+                GroupWrites.Touch(group, scope.Now()),
                 Outbox.Command(new GroupMembersChanged
                 {
-                    AppId = appId,
-                    GroupId = groupId,
+                    AppId = group.AppId,
+                    GroupId = group.GroupId,
                     Change = GroupMembershipChange.Left,
                     Joined = [],
                     Left = [memberId],
                     Members = group.Members.Where(m => !string.Equals(m, memberId, StringComparison.Ordinal)).ToList(),
-                    ChangedBy = caller.UserId,
+                    ChangedBy = scope.Caller.UserId,
                     Version = group.Version + 1,
                 }));
-        }, cancellationToken);
+        });
 }

@@ -1,10 +1,7 @@
 using System.Text.Json.Serialization;
 using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
-using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
@@ -16,15 +13,7 @@ public static class RenameGroup
     internal static void Map(RouteGroupBuilder groups) =>
         groups.MapPut("/{group_id}", HandleAsync).WithName(nameof(RenameGroup));
 
-    private static Task<IResult> HandleAsync(
-        [FromRoute(Name = "app_id")] string appId,
-        [FromRoute(Name = "group_id")] string groupId,
-        Request request,
-        CallerIdentity caller,
-        NpgsqlDataSource dataSource,
-        Outbox outbox,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
+    private static Task<IResult> HandleAsync([AsParameters] GroupScope scope, Request request)
     {
         if (GroupInput.NameError(request.GroupName) is { } error)
         {
@@ -32,27 +21,27 @@ public static class RenameGroup
         }
 
         var name = request.GroupName!;
-        return GroupChange.RunAsync(dataSource, outbox, appId, groupId, group =>
+        return scope.ChangeAsync(group =>
         {
-            if (!group.CanManage(caller))
+            if (!group.CanManage(scope.Caller))
             {
                 return GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can rename the group"));
             }
 
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = scope.Now();
             var renamed = group with { Name = name, UpdatedOn = now, Version = group.Version + 1 };
             return GroupDecision.Accept(
                 Chat21.Result(renamed.ToChat21()),
                 GroupWrites.Touch(group, now, name: name),
                 Outbox.Command(new GroupUpdated
                 {
-                    AppId = appId,
-                    GroupId = groupId,
+                    AppId = group.AppId,
+                    GroupId = group.GroupId,
                     Name = name,
                     Attributes = group.Attributes,
-                    ChangedBy = caller.UserId,
+                    ChangedBy = scope.Caller.UserId,
                     Version = renamed.Version,
                 }));
-        }, cancellationToken);
+        });
     }
 }

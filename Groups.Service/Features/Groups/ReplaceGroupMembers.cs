@@ -1,10 +1,7 @@
 using System.Text.Json;
 using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
-using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
@@ -17,15 +14,7 @@ public static class ReplaceGroupMembers
     internal static void Map(RouteGroupBuilder groups) =>
         groups.MapPut("/{group_id}/members", HandleAsync).WithName(nameof(ReplaceGroupMembers));
 
-    private static Task<IResult> HandleAsync(
-        [FromRoute(Name = "app_id")] string appId,
-        [FromRoute(Name = "group_id")] string groupId,
-        JsonElement body,
-        CallerIdentity caller,
-        NpgsqlDataSource dataSource,
-        Outbox outbox,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
+    private static Task<IResult> HandleAsync([AsParameters] GroupScope scope, JsonElement body)
     {
         JsonElement? listed = body.ValueKind == JsonValueKind.Object
             ? body.TryGetProperty("members", out var members) ? members : null
@@ -35,39 +24,38 @@ public static class ReplaceGroupMembers
             return Task.FromResult(Chat21.BadRequest(error!));
         }
 
-        return GroupChange.RunAsync(dataSource, outbox, appId, groupId, group =>
+        return scope.ChangeAsync(group =>
         {
-            if (!group.CanManage(caller))
+            if (!group.CanManage(scope.Caller))
             {
                 return GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can set the members"));
             }
 
-            var current = group.Members.ToHashSet(StringComparer.Ordinal);
-            var joined = wanted.Where(m => !current.Contains(m)).ToList();
             var wantedSet = wanted.ToHashSet(StringComparer.Ordinal);
+            var joined = wanted.Where(m => !group.IsMember(m)).ToList();
             var left = group.Members.Where(m => !wantedSet.Contains(m)).ToList();
             if (joined.Count == 0 && left.Count == 0)
             {
                 return GroupDecision.Reject(Chat21.Success());
             }
 
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = scope.Now();
             return GroupDecision.Accept(
                 Chat21.Success(),
                 GroupWrites.RemoveMembers(group, left),
-                GroupWrites.AddMembers(appId, groupId, joined, now),
+                GroupWrites.AddMembers(group.AppId, group.GroupId, joined, now),
                 GroupWrites.Touch(group, now),
                 Outbox.Command(new GroupMembersChanged
                 {
-                    AppId = appId,
-                    GroupId = groupId,
+                    AppId = group.AppId,
+                    GroupId = group.GroupId,
                     Change = GroupMembershipChange.Replaced,
                     Joined = joined,
                     Left = left,
                     Members = [.. group.Members.Where(wantedSet.Contains), .. joined],
-                    ChangedBy = caller.UserId,
+                    ChangedBy = scope.Caller.UserId,
                     Version = group.Version + 1,
                 }));
-        }, cancellationToken);
+        });
     }
 }

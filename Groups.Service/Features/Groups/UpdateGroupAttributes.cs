@@ -3,10 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
-using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
-using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
@@ -21,24 +18,16 @@ public static class UpdateGroupAttributes
     internal static void Map(RouteGroupBuilder groups) =>
         groups.MapPut("/{group_id}/attributes", HandleAsync).WithName(nameof(UpdateGroupAttributes));
 
-    private static Task<IResult> HandleAsync(
-        [FromRoute(Name = "app_id")] string appId,
-        [FromRoute(Name = "group_id")] string groupId,
-        Request request,
-        CallerIdentity caller,
-        NpgsqlDataSource dataSource,
-        Outbox outbox,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
+    private static Task<IResult> HandleAsync([AsParameters] GroupScope scope, Request request)
     {
         if (request.Attributes is not { ValueKind: JsonValueKind.Object } changes)
         {
             return Task.FromResult(Chat21.BadRequest("attributes is mandatory and must be a JSON object"));
         }
 
-        return GroupChange.RunAsync(dataSource, outbox, appId, groupId, group =>
+        return scope.ChangeAsync(group =>
         {
-            if (!group.CanManage(caller))
+            if (!group.CanManage(scope.Caller))
             {
                 return GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can change the attributes"));
             }
@@ -49,20 +38,20 @@ public static class UpdateGroupAttributes
                 merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
             }
 
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = scope.Now();
             var updated = group with { AttributesJson = merged.ToJsonString(), UpdatedOn = now, Version = group.Version + 1 };
             return GroupDecision.Accept(
                 Chat21.Result(updated.ToChat21()),
                 GroupWrites.Touch(group, now, mergeAttributesJson: changes.GetRawText()),
                 Outbox.Command(new GroupUpdated
                 {
-                    AppId = appId,
-                    GroupId = groupId,
+                    AppId = group.AppId,
+                    GroupId = group.GroupId,
                     Name = group.Name,
                     Attributes = updated.Attributes,
-                    ChangedBy = caller.UserId,
+                    ChangedBy = scope.Caller.UserId,
                     Version = updated.Version,
                 }));
-        }, cancellationToken);
+        });
     }
 }
