@@ -2,11 +2,12 @@ namespace Chat.Gateway.Authentication;
 
 /// <summary>
 /// Finds the token the way Chat21 clients send it: <c>Authorization: JWT &lt;t&gt;</c>, <c>Bearer &lt;t&gt;</c> or the
-/// bare token; without that header, the <c>token</c>, <c>jwt</c> or <c>JWT</c> query parameter.
+/// bare token; without that header, the <c>token</c>, <c>jwt</c> or <c>JWT</c> query parameter. The token is
+/// a slice of the header value: no string is made for it on the request path.
 /// </summary>
 internal static class CredentialReader
 {
-    public static string? Read(HttpRequest request)
+    public static ReadOnlyMemory<char> Read(HttpRequest request)
     {
         var authorization = request.Headers.Authorization;
         if (authorization.Count > 0)
@@ -16,7 +17,7 @@ internal static class CredentialReader
 
         if (!request.QueryString.HasValue)
         {
-            return null;
+            return default;
         }
 
         var query = request.Query;
@@ -27,31 +28,25 @@ internal static class CredentialReader
             token = query["jwt"];
         }
 
-        return token.Count == 1 && !string.IsNullOrWhiteSpace(token[0]) ? token[0]!.Trim() : null;
+        return token.Count == 1 && token[0] is { } value ? value.AsMemory().Trim() : default;
     }
 
-    private static string? FromAuthorization(string value)
+    private static ReadOnlyMemory<char> FromAuthorization(string value)
     {
-        var span = value.AsSpan().Trim();
-        if (span.IsEmpty)
-        {
-            return null;
-        }
-
-        var space = span.IndexOf(' ');
+        var header = value.AsMemory().Trim();
+        var space = header.Span.IndexOf(' ');
         if (space < 0)
         {
-            return span.Length == value.Length ? value : span.ToString();
+            return header;
         }
 
-        var scheme = span[..space];
+        var scheme = header.Span[..space];
         if (scheme.Equals("JWT", StringComparison.OrdinalIgnoreCase) || scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            var token = span[(space + 1)..].Trim();
-            return token.IsEmpty ? null : token.ToString();
+            return header[(space + 1)..].Trim();
         }
 
         // An unknown scheme is still a credential, so the caller hears "Invalid token", not "missing".
-        return span.ToString();
+        return header;
     }
 }

@@ -18,7 +18,7 @@ internal static class GatewayAuthenticator
         }
 
         var credential = CredentialReader.Read(context.Request);
-        if (credential is null)
+        if (credential.IsEmpty)
         {
             return AuthenticationResult.Failed(GatewayError.MissingToken);
         }

@@ -13,7 +13,7 @@ internal interface ITokenValidator
     /// <summary>The <see cref="TokenKind"/> this validator accepts, as routes name it in <c>Auth</c>.</summary>
     string Kind { get; }
 
-    ValueTask<TokenValidation> ValidateAsync(string credential, CancellationToken cancellationToken);
+    ValueTask<TokenValidation> ValidateAsync(ReadOnlyMemory<char> credential, CancellationToken cancellationToken);
 }
 
 /// <summary>A caller whose token was verified, and the org of its app (Easemob paths name it).</summary>

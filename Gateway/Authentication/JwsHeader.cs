@@ -15,7 +15,7 @@ internal static class JwsHeader
     private const int MaxHeaderLength = 512;
 
     /// <summary>Whether the credential is shaped like a JWT at all (has a dot); other token kinds have none.</summary>
-    public static bool LooksLikeJwt(string credential) => credential.Contains('.', StringComparison.Ordinal);
+    public static bool LooksLikeJwt(ReadOnlySpan<char> credential) => credential.Contains('.');
 
     public static bool IsCompactHs256(string token)
     {

@@ -21,14 +21,14 @@ internal sealed class JwtTokenValidator(IAppDirectory apps, ValidatedTokenCache 
 
     public string Kind => TokenKind.Jwt;
 
-    public async ValueTask<TokenValidation> ValidateAsync(string credential, CancellationToken cancellationToken)
+    public async ValueTask<TokenValidation> ValidateAsync(ReadOnlyMemory<char> credential, CancellationToken cancellationToken)
     {
-        if (!JwsHeader.LooksLikeJwt(credential))
+        if (!JwsHeader.LooksLikeJwt(credential.Span))
         {
             return TokenValidation.NotApplicable;
         }
 
-        if (cache.TryGet(credential, out var cached))
+        if (cache.TryGet(credential.Span, out var cached))
         {
             var current = await apps.FindAsync(cached.Caller.Identity.AppId, cancellationToken);
             if (current is { Enabled: true } && current.JwtSecret == cached.Secret)
@@ -36,15 +36,20 @@ internal sealed class JwtTokenValidator(IAppDirectory apps, ValidatedTokenCache 
                 return TokenValidation.Valid(cached.Caller);
             }
 
-            cache.Remove(credential);
+            cache.Remove(credential.Span);
         }
 
-        if (!JwsHeader.IsCompactHs256(credential))
+        return await ValidateUncachedAsync(credential.ToString(), cancellationToken);
+    }
+
+    private async ValueTask<TokenValidation> ValidateUncachedAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!JwsHeader.IsCompactHs256(token))
         {
             return TokenValidation.Rejected(GatewayError.InvalidToken);
         }
 
-        var unverified = Read(credential);
+        var unverified = Read(token);
         if (unverified is null
             || !unverified.TryGetPayloadValue<string>("app_id", out var appId) || string.IsNullOrEmpty(appId)
             || !unverified.TryGetPayloadValue<long>("exp", out _))
@@ -58,20 +63,20 @@ internal sealed class JwtTokenValidator(IAppDirectory apps, ValidatedTokenCache 
             return TokenValidation.Rejected(GatewayError.InvalidToken);
         }
 
-        var result = _handler.ValidateToken(credential, Parameters(secret));
+        var result = _handler.ValidateToken(token, Parameters(secret));
         if (!result.IsValid)
         {
             return TokenValidation.Rejected(
                 result.Exception is SecurityTokenExpiredException ? GatewayError.TokenExpired : GatewayError.InvalidToken);
         }
 
-        var token = (JsonWebToken)result.SecurityToken;
-        if (Describe(token, app) is not { } caller)
+        var validated = (JsonWebToken)result.SecurityToken;
+        if (Describe(validated, app) is not { } caller)
         {
             return TokenValidation.Rejected(GatewayError.InvalidToken);
         }
 
-        cache.Add(credential, new CachedToken(caller, secret, new DateTimeOffset(token.ValidTo, TimeSpan.Zero)));
+        cache.Add(token, new CachedToken(caller, secret, new DateTimeOffset(validated.ValidTo, TimeSpan.Zero)));
         return TokenValidation.Valid(caller);
     }
 

@@ -7,20 +7,30 @@ namespace Chat.Gateway.Authentication;
 /// request's path. Bounded: when full it drops expired entries (at most once a second) and otherwise
 /// stops adding, so a flood of distinct valid tokens costs validation time, never unbounded memory.
 /// </summary>
-internal sealed class ValidatedTokenCache(TimeProvider time)
+internal sealed class ValidatedTokenCache
 {
     public const int Capacity = 10_000;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<string, CachedToken> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CachedToken> _entries;
+    private readonly ConcurrentDictionary<string, CachedToken>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private int _count;
     private long _lastSweepTicks;
 
-    public bool TryGet(string token, out CachedToken entry)
+    private readonly TimeProvider _time;
+
+    public ValidatedTokenCache(TimeProvider time)
     {
-        if (_entries.TryGetValue(token, out entry!))
+        _time = time;
+        _entries = new ConcurrentDictionary<string, CachedToken>(StringComparer.Ordinal);
+        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public bool TryGet(ReadOnlySpan<char> token, out CachedToken entry)
+    {
+        if (_bySpan.TryGetValue(token, out entry!))
         {
-            if (entry.ExpiresAt > time.GetUtcNow())
+            if (entry.ExpiresAt > _time.GetUtcNow())
             {
                 return true;
             }
@@ -44,9 +54,9 @@ internal sealed class ValidatedTokenCache(TimeProvider time)
         }
     }
 
-    public void Remove(string token)
+    public void Remove(ReadOnlySpan<char> token)
     {
-        if (_entries.TryRemove(token, out _))
+        if (_bySpan.TryRemove(token, out _))
         {
             Interlocked.Decrement(ref _count);
         }
@@ -55,7 +65,7 @@ internal sealed class ValidatedTokenCache(TimeProvider time)
     /// <summary>Drops expired entries; false when the cache is still full afterwards or was swept just now.</summary>
     private bool SweepExpired()
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var last = Interlocked.Read(ref _lastSweepTicks);
         if (now.UtcTicks - last < SweepInterval.Ticks || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last)
         {
