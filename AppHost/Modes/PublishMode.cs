@@ -19,8 +19,10 @@ internal static class PublishMode
         var rest = outputIndex >= 0 ? args.Where((_, index) => index != outputIndex && index != outputIndex + 1).ToArray() : args;
         var builder = ChatSuite.Define(DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = rest }));
         var repositoryRoot = RepositoryRoot.Find(builder.Options.RepositoryRoot);
+        // `dotnet run --project AppHost` runs in the project's folder: a relative output means the repository's.
+        output = Path.GetFullPath(output, repositoryRoot);
         var files = ManifestPublisher.Publish(builder.Resources, repositoryRoot, output);
-        Console.WriteLine($"Wrote {files.Count} files to {Path.GetFullPath(output)}:");
+        Console.WriteLine($"Wrote {files.Count} files to {output}:");
         foreach (var file in files)
         {
             Console.WriteLine($"  {file}");
