@@ -5,8 +5,6 @@ namespace Chat.Gateway.Errors;
 /// <summary>The AI chat API (seed 002) answers errors as <c>{"success": false, "message": "..."}</c>.</summary>
 internal sealed class AiChatDialect : ErrorDialect
 {
-    public override string Name => "ai-chat";
-
     protected override Task WriteBodyAsync(HttpContext context, GatewayError error) =>
         context.Response.WriteAsJsonAsync(new AiChatError(false, error.Message()), ErrorJsonContext.Default.AiChatError);
 }

@@ -5,8 +5,6 @@ namespace Chat.Gateway.Errors;
 /// <summary>Chat21's own server answers errors as <c>{"success": false, "err": "..."}</c>.</summary>
 internal sealed class Chat21Dialect : ErrorDialect
 {
-    public override string Name => "chat21";
-
     protected override Task WriteBodyAsync(HttpContext context, GatewayError error) =>
         context.Response.WriteAsJsonAsync(new Chat21Error(false, error.Message()), ErrorJsonContext.Default.Chat21Error);
 }

@@ -8,8 +8,6 @@ namespace Chat.Gateway.Errors;
 /// </summary>
 internal sealed class DathorDialect : ErrorDialect
 {
-    public override string Name => "dathor";
-
     protected override Task WriteBodyAsync(HttpContext context, GatewayError error)
     {
         var response = context.Response;

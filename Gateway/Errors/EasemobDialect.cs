@@ -8,8 +8,6 @@ namespace Chat.Gateway.Errors;
 /// </summary>
 internal sealed class EasemobDialect : ErrorDialect
 {
-    public override string Name => "easemob";
-
     protected override Task WriteBodyAsync(HttpContext context, GatewayError error)
     {
         var (code, description, exception) = error switch

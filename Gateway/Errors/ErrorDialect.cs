@@ -12,8 +12,6 @@ internal abstract class ErrorDialect
     public static readonly ErrorDialect Dathor = new DathorDialect();
     public static readonly ErrorDialect OpenAi = new OpenAiDialect();
 
-    public abstract string Name { get; }
-
     public static ErrorDialect? Find(string? name) => name switch
     {
         "chat21" => Chat21,

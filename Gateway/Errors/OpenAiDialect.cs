@@ -5,8 +5,6 @@ namespace Chat.Gateway.Errors;
 /// <summary>The OpenAI API's <c>{"error": {"message", "type", "param", "code"}}</c>.</summary>
 internal sealed class OpenAiDialect : ErrorDialect
 {
-    public override string Name => "openai";
-
     protected override Task WriteBodyAsync(HttpContext context, GatewayError error)
     {
         var (type, code) = error switch

@@ -112,12 +112,6 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ILogger<HttpForw
             ForwarderLog.SendFailed(logger, route.Id, route.Cluster.Id, error.StatusCode(), exception);
         }
 
-        if (context.Response.HasStarted)
-        {
-            context.Abort();
-            return;
-        }
-
         await route.Dialect.WriteAsync(context, error);
     }
 

@@ -10,8 +10,6 @@ internal sealed class Cluster(string id, string[] destinations)
 
     public string Id { get; } = id;
 
-    public IReadOnlyList<string> Destinations => destinations;
-
     public string NextDestination() =>
         destinations.Length == 1
             ? destinations[0]

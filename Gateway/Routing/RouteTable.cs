@@ -19,8 +19,6 @@ internal sealed class RouteTable
 
     private RouteTable(GatewayRoute[] routes) => _routes = routes;
 
-    public IReadOnlyList<GatewayRoute> Routes => _routes;
-
     /// <summary>The first route whose path and method match; when only paths match, <paramref name="pathOnly"/>.</summary>
     public RouteMatch? Match(string method, string path, out GatewayRoute? pathOnly)
     {

@@ -21,14 +21,11 @@ internal sealed class RouteTemplate
     private readonly Segment[] _segments;
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _reservedOrgNames;
 
-    private RouteTemplate(string text, Segment[] segments, FrozenSet<string> reservedOrgNames)
+    private RouteTemplate(Segment[] segments, FrozenSet<string> reservedOrgNames)
     {
-        Text = text;
         _segments = segments;
         _reservedOrgNames = reservedOrgNames.GetAlternateLookup<ReadOnlySpan<char>>();
     }
-
-    public string Text { get; }
 
     public int LiteralCount { get; private init; }
 
@@ -48,7 +45,7 @@ internal sealed class RouteTemplate
             segments[i] = ParseSegment(text, parts[i], isLast: i == parts.Length - 1);
         }
 
-        return new RouteTemplate(text, segments, (reservedOrgNames ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase))
+        return new RouteTemplate(segments, (reservedOrgNames ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase))
         {
             LiteralCount = segments.Count(segment => segment.Kind == SegmentKind.Literal),
             HasCatchAll = segments.Length > 0 && segments[^1].Kind == SegmentKind.CatchAll,
