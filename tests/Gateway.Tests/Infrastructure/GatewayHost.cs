@@ -69,11 +69,24 @@ public sealed class GatewayHost : IAsyncDisposable
 
         configure?.Invoke(settings);
         var factory = new GatewayFactory(settings);
-        // Listen(…, 0) rather than UseKestrel(0): the port overload clears server addresses in a race with startup.
-        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GatewayHost(factory, upstreams, address);
+        try
+        {
+            // Listen(…, 0) rather than UseKestrel(0): the port overload clears server addresses in a race with startup.
+            factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+            factory.StartServer();
+            var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new GatewayHost(factory, upstreams, address);
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            foreach (var upstream in upstreams.Values.Distinct())
+            {
+                await upstream.DisposeAsync();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>A loopback address where nothing listens.</summary>
