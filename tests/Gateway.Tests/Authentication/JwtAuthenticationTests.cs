@@ -68,6 +68,14 @@ public class JwtAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_expired_less_than_a_minute_ago_is_within_the_clock_skew()
+    {
+        using var response = await SendAsync("/api/default/groups", TestTokens.ForUser(expiresIn: TimeSpan.FromSeconds(-20)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_cached_token_keeps_working_and_keeps_its_identity()
     {
         var token = TestTokens.ForUser(subject: "user-cached");
