@@ -1,15 +1,15 @@
 using Chat.Gateway.Authentication;
 using Chat.Gateway.Errors;
 using Chat.Gateway.Forwarding;
-using Chat.Gateway.Routing;
 using Chat.Gateway.Identity;
+using Chat.Gateway.Routing;
 
 namespace Chat.Gateway;
 
 /// <summary>
 /// The gateway's request path: match a route → authenticate with the kinds it accepts → forward with
-/// the signed, verified identity in place of any <c>X-Chat-*</c> header the client sent. Requests that an endpoint of the gateway
-/// itself matched (health probes) pass through untouched.
+/// the signed, verified identity in place of any <c>X-Chat-*</c> header the client sent. Requests that
+/// an endpoint of the gateway itself matched (health probes) pass through untouched.
 /// </summary>
 internal sealed class GatewayMiddleware(
     RequestDelegate next, RouteTable routes, HttpForwarder forwarder, ForwardedIdentity forwardedIdentity)

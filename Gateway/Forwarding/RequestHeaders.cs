@@ -25,6 +25,7 @@ internal static class RequestHeaders
     public static void Copy(HttpContext context, HttpRequestMessage message, KeyValuePair<string, string>[] identity)
     {
         var request = context.Request;
+
         // Kestrel keeps only "keep-alive"/"close" when the client's Connection header has either, so extra
         // names survive (and are honored here) only in a Connection header without them.
         var connection = HopByHopHeaders.ExtraConnectionTokens(request.Headers.Connection.ToString());
@@ -52,11 +53,12 @@ internal static class RequestHeaders
         }
 
         var client = ClientAddress(context);
-        if (client is not null || !string.IsNullOrEmpty(forwardedFor))
+        var chain = string.IsNullOrEmpty(forwardedFor) ? client
+            : client is null ? forwardedFor
+            : string.Concat(forwardedFor, ", ", client);
+        if (chain is not null)
         {
-            headers.TryAddWithoutValidation(
-                ForwardedFor,
-                string.IsNullOrEmpty(forwardedFor) ? client : client is null ? forwardedFor : string.Concat(forwardedFor, ", ", client));
+            headers.TryAddWithoutValidation(ForwardedFor, chain);
         }
 
         headers.TryAddWithoutValidation(ForwardedProto, request.Scheme);
