@@ -2,6 +2,7 @@ using Chat.Contracts;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Chat.ServiceDefaults.Messaging;
@@ -26,10 +27,20 @@ public static class BusExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "rabbitmq", _ => new RabbitMqHealthCheck(broker), HealthStatus.Degraded, [HealthTags.Ready]));
 
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix: serviceName, includeNamespace: false));
+            // A broker outage degrades a service, it doesn't make it unready: the outbox keeps accepting
+            // writes, so pulling the pod out of its Service would turn a delay into an outage.
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "masstransit-bus";
+                health.MinimalFailureStatus = HealthStatus.Degraded;
+                health.Tags.Add(HealthTags.Ready);
+            });
             configureConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

@@ -81,6 +81,13 @@ public sealed class GroupsThroughTheGatewayTests(SuiteFixture suite)
         await suite.Broker.StopAsync();
         try
         {
+            using var groupsService = new HttpClient { BaseAddress = suite.App.GetEndpoint("groups") };
+            var health = await Eventually.ReturnsAsync<(HttpResponseMessage, string)>(
+                async () => (await groupsService.GetAsync("/health"), await groupsService.GetStringAsync("/health")),
+                probe => probe.Item2.Contains("\"Degraded\""),
+                because: "a broker outage degrades the service without taking it out of rotation");
+            Assert.Equal(HttpStatusCode.OK, health.Item1.StatusCode);
+
             for (var i = 0; i < changes; i++)
             {
                 var add = await owner.PostAsync($"/api/default/groups/{groupId}/members", Json($$"""{"member_id": "m{{i}}"}"""));

@@ -29,9 +29,30 @@ public sealed class SuiteFixture : IAsyncLifetime
         foreach (var resource in new[] { "groups", "messaging", "knowledge", "aibot", "gateway" })
         {
             await App.WaitForResourceHealthyAsync(resource, timeout.Token);
+            await WaitUntilFullyHealthyAsync(App.GetEndpoint(resource), timeout.Token);
         }
 
         Gateway = App.GetEndpoint("gateway");
+    }
+
+    /// <summary>
+    /// A service is ready (200) as soon as its database is; its bus may still be connecting (Degraded),
+    /// and an event published before the consumers' queues are bound would have no queue to land in.
+    /// </summary>
+    private static async Task WaitUntilFullyHealthyAsync(Uri service, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = service };
+        while (true)
+        {
+            using var response = await client.GetAsync("/health", cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode && body.StartsWith("{\"status\":\"Healthy\"", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     /// <summary>A client of the gateway carrying a Chat21 JWT of the default app, in Chat21's own header form.</summary>

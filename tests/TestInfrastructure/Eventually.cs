@@ -16,7 +16,7 @@ public static class Eventually
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Condition not met in time{(because is null ? "" : $": {because}")}; last value: {value}");
+                throw new TimeoutException($"Condition not met in time{(because is null ? "" : $": {because}")}; last value: {(value is System.Runtime.CompilerServices.ITuple tuple && tuple.Length > 1 ? tuple[1] : value)}");
             }
 
             await Task.Delay(50);
