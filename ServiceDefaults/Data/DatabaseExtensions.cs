@@ -25,7 +25,7 @@ public static class DatabaseExtensions
         {
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
             dataSourceBuilder.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
-            dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
+            ApplyDefaults(dataSourceBuilder.ConnectionStringBuilder, connectionString, builder.Environment.ApplicationName);
             return dataSourceBuilder.Build();
         });
         builder.Services.AddSingleton<Migrator>();
@@ -35,6 +35,29 @@ public static class DatabaseExtensions
             services.GetRequiredService<ILogger<MigrationHostedService>>()));
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready]);
         return builder;
+    }
+
+    /// <summary>
+    /// Defaults for settings the connection string leaves out. A pool sized to the CPUs: more backends
+    /// than cores only queue inside PostgreSQL, and on a small machine dozens of them thrash it.
+    /// Automatic preparation: every query here is a fixed, parameterized text run many times.
+    /// </summary>
+    internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings, string connectionString, string applicationName)
+    {
+        // The generic builder holds only the keys the string names (Npgsql's own answers for every keyword it knows).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        settings.ApplicationName ??= applicationName;
+        if (!given.Overlaps(["MaxPoolSize", "MaximumPoolSize"]))
+        {
+            settings.MaxPoolSize = Math.Max(8, 4 * Environment.ProcessorCount);
+        }
+
+        if (!given.Contains("MaxAutoPrepare"))
+        {
+            settings.MaxAutoPrepare = 64;
+            settings.AutoPrepareMinUsages = 2;
+        }
     }
 }
 
