@@ -22,7 +22,6 @@ public sealed partial class OutboxDispatcher(
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,10 +54,10 @@ public sealed partial class OutboxDispatcher(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = new List<(Guid Id, string Type, string Payload, int Attempts)>(BatchSize);
+        var rows = new List<(Guid Id, string Type, string Payload)>(BatchSize);
         await using (var claim = new NpgsqlCommand(
             """
-            SELECT id, message_type, payload::text, attempts FROM outbox_messages
+            SELECT id, message_type, payload::text FROM outbox_messages
             WHERE next_attempt_at <= now()
             ORDER BY created_at, id
             LIMIT @limit
@@ -69,7 +68,7 @@ public sealed partial class OutboxDispatcher(
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
             }
         }
 
@@ -78,32 +77,40 @@ public sealed partial class OutboxDispatcher(
             return 0;
         }
 
-        var published = new List<Guid>(rows.Count);
-        foreach (var row in rows)
-        {
-            try
-            {
-                await PublishAsync(row.Id, row.Type, row.Payload, cancellationToken);
-                published.Add(row.Id);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                await PostponeAsync(connection, transaction, row.Id, row.Attempts + 1, exception, cancellationToken);
-                LogPublishFailed(exception, row.Id, row.Type, row.Attempts + 1);
-                // The broker is probably away: keep the order of what is left and try again later.
-                break;
-            }
-        }
-
-        if (published.Count > 0)
+        // Publish the whole batch at once: each publish waits for the broker's confirm, and one at a
+        // time that round trip caps the outbox at a few hundred events a second. Consumers never rely
+        // on delivery order (events carry versions; inboxes de-duplicate).
+        var outcomes = await Task.WhenAll(rows.Select(row => TryPublishAsync(row.Id, row.Type, row.Payload, cancellationToken)));
+        var published = outcomes.Where(outcome => outcome.Error is null).Select(outcome => outcome.Id).ToArray();
+        var failed = outcomes.Where(outcome => outcome.Error is not null).ToArray();
+        if (published.Length > 0)
         {
             await using var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction);
-            delete.Parameters.AddWithValue("ids", published.ToArray());
+            delete.Parameters.AddWithValue("ids", published);
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (failed.Length > 0)
+        {
+            await PostponeAsync(connection, transaction, failed.Select(outcome => outcome.Id).ToArray(), failed[0].Error!, cancellationToken);
+            LogPublishFailed(failed[0].Error!, failed.Length, rows.Count);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return published.Count;
+        return published.Length;
+    }
+
+    private async Task<(Guid Id, Exception? Error)> TryPublishAsync(Guid id, string typeName, string payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PublishAsync(id, typeName, payload, cancellationToken);
+            return (id, null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return (id, exception);
+        }
     }
 
     private async Task PublishAsync(Guid id, string typeName, string payload, CancellationToken cancellationToken)
@@ -116,22 +123,26 @@ public sealed partial class OutboxDispatcher(
         await bus.Publish(message, messageType, context => context.MessageId = id, timeout.Token);
     }
 
+    /// <summary>Pushes failed rows back with exponential backoff (250 ms doubling, at most 30 s).</summary>
     private static async Task PostponeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, int attempts, Exception error, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, Exception error, CancellationToken cancellationToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(attempts, 10))));
         await using var postpone = new NpgsqlCommand(
-            "UPDATE outbox_messages SET attempts = @attempts, next_attempt_at = now() + @backoff, last_error = @error WHERE id = @id",
+            """
+            UPDATE outbox_messages
+            SET attempts = attempts + 1,
+                next_attempt_at = now() + least(interval '30 seconds', interval '250 milliseconds' * power(2, least(attempts + 1, 10))),
+                last_error = @error
+            WHERE id = ANY(@ids)
+            """,
             connection, transaction);
-        postpone.Parameters.AddWithValue("attempts", attempts);
-        postpone.Parameters.AddWithValue("backoff", backoff);
         postpone.Parameters.AddWithValue("error", error.Message);
-        postpone.Parameters.AddWithValue("id", id);
+        postpone.Parameters.AddWithValue("ids", ids);
         await postpone.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({MessageType}) not published (attempt {Attempt}); will retry")]
-    private partial void LogPublishFailed(Exception exception, Guid messageId, string messageType, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} of {Claimed} outbox messages not published; they will be retried")]
+    private partial void LogPublishFailed(Exception exception, int failed, int claimed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatcher cannot reach the database; will retry")]
     private partial void LogDatabaseUnavailable(Exception exception);
