@@ -1,4 +1,5 @@
 using Chat.Messaging.Consumers;
+using Chat.Messaging.Features;
 using Chat.ServiceDefaults;
 using Chat.ServiceDefaults.Data;
 using Chat.ServiceDefaults.Dialects;
@@ -15,6 +16,7 @@ builder.Services.AddSingleton<IErrorResponseWriter, Chat21ErrorWriter>();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseVerifiedIdentity();
+app.MapMessagingApi();
 app.Run();
 
 public partial class Program;
