@@ -21,3 +21,16 @@ public sealed record MessageSent : IntegrationEvent
     public required long Timestamp { get; init; }
     public required int Status { get; init; }
 }
+
+/// <summary>
+/// <see cref="Reader"/> read their direct conversation with <see cref="ConversWith"/>: the messages
+/// <see cref="ConversWith"/> had sent them, <see cref="MessageIds"/>, are now seen (Chat21 status 300)
+/// as of <see cref="Timestamp"/> (ms).
+/// </summary>
+public sealed record MessagesSeen : IntegrationEvent
+{
+    public required string Reader { get; init; }
+    public required string ConversWith { get; init; }
+    public required IReadOnlyList<Guid> MessageIds { get; init; }
+    public required long Timestamp { get; init; }
+}

@@ -1,5 +1,6 @@
 using Chat.Messaging.Consumers;
 using Chat.Messaging.Features;
+using Chat.Messaging.Features.Messages;
 using Chat.ServiceDefaults;
 using Chat.ServiceDefaults.Data;
 using Chat.ServiceDefaults.Dialects;
@@ -12,6 +13,7 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase("messagingdb", typeof(Program).Assembly);
 builder.AddServiceBus(bus => bus.AddConsumers(typeof(GroupCreatedConsumer).Assembly));
 builder.Services.AddSingleton<IErrorResponseWriter, Chat21ErrorWriter>();
+builder.Services.AddSingleton<SenderRateLimiter>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

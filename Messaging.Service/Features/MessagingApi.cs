@@ -13,6 +13,8 @@ public static class MessagingApi
             .WithTags("Messaging")
             .AddEndpointFilter<CallerAppFilter>();
         SendMessage.Map(api);
+        DeleteConversation.Map(api);
+        MarkConversationRead.Map(api);
 
         var conversations = api.MapGroup("/{user_id}/conversations");
         ListConversations.Map(conversations);

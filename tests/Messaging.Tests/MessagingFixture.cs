@@ -4,6 +4,7 @@ using Chat.Contracts;
 using Chat.ServiceDefaults.Identity;
 using Chat.TestInfrastructure;
 using MassTransit;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using MessagingProgram = MessagingService::Program;
@@ -13,18 +14,29 @@ namespace Chat.Messaging.Tests;
 /// <summary>One Messaging.Service host on real PostgreSQL, Redis and RabbitMQ, and a probe on the bus, for the whole assembly.</summary>
 public sealed class MessagingFixture : IAsyncLifetime
 {
-    public ServiceFactory<MessagingProgram> Service { get; private set; } = null!;
+    public MessagingServiceFactory Service { get; private set; } = null!;
+
+    /// <summary>An app whose senders may send <see cref="RateLimitedCapacity"/> messages, refilling as many a minute.</summary>
+    public string RateLimitedApp { get; } = TestIdentity.NewAppId();
+
+    public const int RateLimitedCapacity = 3;
 
     public BusProbe Events { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Service = await ServiceFactory.CreateAsync<MessagingProgram>("messagingdb", "messaging");
-        Events = await BusProbe.StartAsync(Service.Servers.RabbitMq.ConnectionString, BusProbe.Listen<MessageSent>());
+        var servers = await TestServers.GetAsync();
+        Service = new MessagingServiceFactory(servers, await servers.CreateDatabaseAsync("messagingdb"), RateLimitedApp);
+        Events = await BusProbe.StartAsync(
+            Service.Servers.RabbitMq.ConnectionString, BusProbe.Listen<MessageSent>(), BusProbe.Listen<MessagesSeen>());
         _ = Service.Server;
     }
 
     public HttpClient ClientFor(CallerIdentity caller) => Service.CreateClient(caller);
+
+    /// <summary>Another replica of the service on the same database, broker and cache; the caller disposes it.</summary>
+    public MessagingServiceFactory SecondReplica() =>
+        new(Service.Servers, Service.DatabaseConnectionString, RateLimitedApp);
 
     /// <summary>Publishes a group's creation as the Groups service would, and waits until the service's directory knows it.</summary>
     public async Task KnowGroupAsync(string appId, string groupId, params string[] members)
@@ -50,6 +62,19 @@ public sealed class MessagingFixture : IAsyncLifetime
     {
         await Events.DisposeAsync();
         await Service.DisposeAsync();
+    }
+}
+
+/// <summary>The service as the tests host it, with <see cref="MessagingFixture.RateLimitedApp"/>'s own sender rate limit.</summary>
+public sealed class MessagingServiceFactory(TestServers servers, string databaseConnectionString, string rateLimitedApp)
+    : ServiceFactory<MessagingProgram>(servers, "messagingdb", databaseConnectionString, "messaging")
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        var app = $"Messaging:SenderRateLimit:Apps:{rateLimitedApp}";
+        builder.UseSetting($"{app}:Capacity", $"{MessagingFixture.RateLimitedCapacity}");
+        builder.UseSetting($"{app}:RefillPerMinute", $"{MessagingFixture.RateLimitedCapacity}");
     }
 }
 

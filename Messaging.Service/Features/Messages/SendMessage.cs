@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Chat.Contracts;
@@ -42,6 +43,8 @@ public static class SendMessage
         CallerIdentity caller,
         NpgsqlDataSource dataSource,
         Outbox outbox,
+        SenderRateLimiter rateLimiter,
+        HttpResponse httpResponse,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -61,6 +64,15 @@ public static class SendMessage
         if (channelType == MessageKind.Direct && sender == request.RecipientId)
         {
             return Chat21.BadRequest("recipient_id must be another user than the sender");
+        }
+
+        var limit = rateLimiter.LimitFor(appId);
+        if (await rateLimiter.TryTakeAsync(appId, sender, limit) is { } wait)
+        {
+            var retryAfter = (long)Math.Ceiling(wait.TotalSeconds);
+            httpResponse.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            return Chat21.Error(StatusCodes.Status429TooManyRequests,
+                $"Too many messages: a sender may send {limit.Capacity} at once and {limit.RefillPerMinute} a minute; retry in {retryAfter} s");
         }
 
         var message = new Chat21Message(

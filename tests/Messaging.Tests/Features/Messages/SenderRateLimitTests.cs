@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.TestInfrastructure;
+
+namespace Chat.Messaging.Tests.Features.Messages;
+
+[Collection(MessagingCollection.Name)]
+public sealed class SenderRateLimitTests(MessagingFixture fixture)
+{
+    private readonly string sender = $"sender-{Guid.NewGuid():N}";
+
+    private string App => fixture.RateLimitedApp;
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string app, string from, string to) =>
+        client.PostAsJsonAsync($"/api/{app}/messages", new { sender_fullname = from, recipient_id = to, recipient_fullname = to, text = "hi" });
+
+    private Task<HttpResponseMessage> SendAsync(string from, string to) =>
+        SendAsync(fixture.ClientFor(TestIdentity.User(App, from)), App, from, to);
+
+    [Fact]
+    public async Task A_sender_over_the_apps_capacity_gets_429_with_retry_after_and_the_message_is_not_stored()
+    {
+        for (var i = 0; i < MessagingFixture.RateLimitedCapacity; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(sender, "bob")).StatusCode);
+        }
+
+        var refused = await SendAsync(sender, "bob");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var retryAfter = Assert.Single(refused.Headers.GetValues("Retry-After"));
+        Assert.InRange(int.Parse(retryAfter, CultureInfo.InvariantCulture), 1, 20);
+        var body = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(body.GetProperty("success").GetBoolean());
+        Assert.StartsWith("Too many messages: ", body.GetProperty("err").GetString());
+        var timeline = await fixture.ClientFor(TestIdentity.User(App, sender)).GetFromJsonAsync<JsonElement>(
+            $"/api/{App}/{sender}/conversations/bob/messages");
+        Assert.Equal(MessagingFixture.RateLimitedCapacity, timeline.GetProperty("result").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_limit_is_per_sender()
+    {
+        for (var i = 0; i <= MessagingFixture.RateLimitedCapacity; i++)
+        {
+            await SendAsync(sender, "bob");
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SendAsync(sender, "carol")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync($"other-{sender}", "bob")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Other_apps_have_the_default_capacity_of_30()
+    {
+        var app = TestIdentity.NewAppId();
+        var client = fixture.ClientFor(TestIdentity.User(app, sender));
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, app, sender, "bob")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SendAsync(client, app, sender, "bob")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Replicas_share_one_bucket_through_redis()
+    {
+        await using var second = fixture.SecondReplica();
+        var throughSecond = second.CreateClient(TestIdentity.User(App, sender));
+        for (var i = 0; i < MessagingFixture.RateLimitedCapacity; i++)
+        {
+            var client = i % 2 == 0 ? fixture.ClientFor(TestIdentity.User(App, sender)) : throughSecond;
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, App, sender, "bob")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SendAsync(throughSecond, App, sender, "bob")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SendAsync(sender, "bob")).StatusCode);
+    }
+}
