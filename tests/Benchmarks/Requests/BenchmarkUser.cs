@@ -1,3 +1,6 @@
+using Chat.ServiceDefaults.Identity;
+using Microsoft.AspNetCore.Http;
+
 namespace Chat.Benchmarks.Requests;
 
 /// <summary>The user a benchmark acts as: a JWT for the gateway, signed identity headers for a service.</summary>
@@ -9,7 +12,11 @@ public sealed record BenchmarkUser(string AppId, string UserId, string Name)
     public HttpHeader JwtAuthorization(string jwtSecret, DateTimeOffset now) =>
         new("Authorization", "JWT " + ChatJwt.Mint(jwtSecret, this, now, TimeSpan.FromHours(1)));
 
-    /// <summary>The identity headers the gateway would forward for this user.</summary>
-    public IReadOnlyList<HttpHeader> SignedIdentity(byte[] signingKey, DateTimeOffset now) =>
-        IdentityHeaderSigner.Sign(this, signingKey, now);
+    /// <summary>The identity headers the gateway would forward for this user, signed by the gateway's own code.</summary>
+    public IReadOnlyList<HttpHeader> SignedIdentity(byte[] signingKey, DateTimeOffset now)
+    {
+        var headers = new HeaderDictionary();
+        IdentityHeaders.Write(headers, new CallerIdentity(AppId, UserId, Name, [], TokenKind.Jwt), signingKey, now);
+        return headers.Select(header => new HttpHeader(header.Key, header.Value.ToString())).ToArray();
+    }
 }
