@@ -72,12 +72,12 @@ internal static class GroupWrites
             },
         };
 
-    /// <summary>Bumps the version (and optionally sets the name or merges attributes) of a locked group.</summary>
-    public static NpgsqlBatchCommand Touch(Group group, long now, string? name = null, string? mergeAttributesJson = null) =>
+    /// <summary>Bumps the version (and optionally sets the name or the attributes) of a locked group.</summary>
+    public static NpgsqlBatchCommand Touch(Group group, long now, string? name = null, string? attributesJson = null) =>
         new("""
             UPDATE groups SET version = version + 1, updated_on = $3,
                 name = COALESCE($4, name),
-                attributes = CASE WHEN $5::jsonb IS NULL THEN attributes ELSE COALESCE(attributes, '{}'::jsonb) || $5::jsonb END
+                attributes = COALESCE($5::jsonb, attributes)
             WHERE app_id = $1 AND group_id = $2
             """)
         {
@@ -85,7 +85,7 @@ internal static class GroupWrites
             {
                 new() { Value = group.AppId }, new() { Value = group.GroupId }, new() { Value = now },
                 new() { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-                new() { Value = (object?)mergeAttributesJson ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                new() { Value = (object?)attributesJson ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
             },
         };
 

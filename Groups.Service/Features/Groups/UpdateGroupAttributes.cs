@@ -42,7 +42,7 @@ public static class UpdateGroupAttributes
             var updated = group with { AttributesJson = merged.ToJsonString(), UpdatedOn = now, Version = group.Version + 1 };
             return GroupDecision.Accept(
                 Chat21.Result(updated.ToChat21()),
-                GroupWrites.Touch(group, now, mergeAttributesJson: changes.GetRawText()),
+                GroupWrites.Touch(group, now, attributesJson: updated.AttributesJson),
                 Outbox.Command(new GroupUpdated
                 {
                     AppId = group.AppId,
