@@ -1,6 +1,7 @@
 using Chat.Messaging.Consumers;
 using Chat.Messaging.Features;
 using Chat.Messaging.Features.Messages;
+using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults;
 using Chat.ServiceDefaults.Data;
 using Chat.ServiceDefaults.Dialects;
@@ -14,6 +15,9 @@ builder.AddServiceDatabase("messagingdb", typeof(Program).Assembly);
 builder.AddServiceBus(bus => bus.AddConsumers(typeof(GroupCreatedConsumer).Assembly));
 builder.Services.AddSingleton<IErrorResponseWriter, Chat21ErrorWriter>();
 builder.Services.AddSingleton<SenderRateLimiter>();
+builder.Services.AddSingleton<FeedRelay>();
+builder.Services.Configure<RealtimeOptions>(builder.Configuration.GetSection(RealtimeOptions.Section));
+builder.Services.AddHostedService<FeedRetention>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -1,25 +1,33 @@
 using Chat.Contracts;
+using Chat.Messaging.Features.Messages;
+using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Messaging;
 using MassTransit;
 using Npgsql;
 
 namespace Chat.Messaging.Consumers;
 
-/// <summary>Applies a group's newest known state to the local directory; an older version never overwrites a newer one.</summary>
+/// <summary>
+/// The local directory of Groups: who is in which group. Each event carries the full member set and the
+/// group's version, so applying the newest version is enough and an older or repeated event changes nothing.
+/// </summary>
 internal static class GroupDirectory
 {
-    public static async Task ApplyAsync(
+    /// <summary>Applies a group's state as of <paramref name="version"/> if it is newer; returns the group's name as now known.</summary>
+    public static async Task<string> ApplyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string appId, string groupId, string? name,
         IReadOnlyList<string> members, long version, bool deleted, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO group_directory (app_id, group_id, name, members, version, deleted)
+            INSERT INTO group_directory AS d (app_id, group_id, name, members, version, deleted)
             VALUES ($1, $2, COALESCE($3, ''), $4, $5, $6)
-            ON CONFLICT (app_id, group_id) DO UPDATE
-                SET name = COALESCE($3, group_directory.name), members = EXCLUDED.members,
-                    version = EXCLUDED.version, deleted = EXCLUDED.deleted
-                WHERE group_directory.version < EXCLUDED.version
+            ON CONFLICT (app_id, group_id) DO UPDATE SET
+                name = CASE WHEN $3 IS NOT NULL AND (d.version < $5 OR d.name = '') THEN $3 ELSE d.name END,
+                members = CASE WHEN d.version < $5 THEN EXCLUDED.members ELSE d.members END,
+                deleted = CASE WHEN d.version < $5 THEN EXCLUDED.deleted ELSE d.deleted END,
+                version = GREATEST(d.version, $5)
+            RETURNING name
             """, connection, transaction)
         {
             Parameters =
@@ -29,42 +37,106 @@ internal static class GroupDirectory
                 new() { Value = members.ToArray() }, new() { Value = version }, new() { Value = deleted },
             },
         };
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }
 
-public sealed class GroupCreatedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<GroupCreated>(dataSource)
+/// <summary>A consumer of Groups' events that may post system messages and publishes their feeds once its transaction commits.</summary>
+public abstract class GroupEventConsumer<TEvent>(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay) : IdempotentConsumer<TEvent>(dataSource)
+    where TEvent : class
 {
-    protected override Task HandleAsync(ConsumeContext<GroupCreated> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private readonly List<AppendedFeed> posted = [];
+
+    protected async Task PostAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string appId, Chat21Message message, IEnumerable<string> members,
+        CancellationToken cancellationToken) =>
+        posted.Add(await MessageStore.StoreAsync(
+            connection, transaction, appId, message, Participant.OfGroup(members, message.Recipient, message.RecipientFullname),
+            cancellationToken));
+
+    protected override Task AfterCommitAsync(ConsumeContext<TEvent> context)
+    {
+        if (posted.Count > 0)
+        {
+            outbox.Notify();
+            posted.ForEach(relay.Publish);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class GroupCreatedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
+    : GroupEventConsumer<GroupCreated>(dataSource, outbox, relay)
+{
+    protected override async Task HandleAsync(ConsumeContext<GroupCreated> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var created = context.Message;
-        return GroupDirectory.ApplyAsync(connection, transaction, created.AppId, created.GroupId, created.Name,
+        await GroupDirectory.ApplyAsync(connection, transaction, created.AppId, created.GroupId, created.Name,
             created.Members, created.Version, deleted: false, context.CancellationToken);
+        await PostAsync(connection, transaction, created.AppId,
+            GroupSystemMessages.Created(created.GroupId, created.Name, created.Owner, created.OccurredAt),
+            created.Members, context.CancellationToken);
     }
 }
 
-public sealed class GroupMembersChangedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<GroupMembersChanged>(dataSource)
+/// <summary>
+/// Applies a membership change and tells the group: each joined member gets the group's recent history in
+/// their timeline, then everyone (the joined included) hears who joined; those who left hear it with the rest.
+/// </summary>
+public sealed class GroupMembersChangedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
+    : GroupEventConsumer<GroupMembersChanged>(dataSource, outbox, relay)
 {
-    protected override Task HandleAsync(ConsumeContext<GroupMembersChanged> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    protected override async Task HandleAsync(ConsumeContext<GroupMembersChanged> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var changed = context.Message;
-        return GroupDirectory.ApplyAsync(connection, transaction, changed.AppId, changed.GroupId, null,
-            changed.Members, changed.Version, deleted: false, context.CancellationToken);
+        var cancellationToken = context.CancellationToken;
+        var name = await GroupDirectory.ApplyAsync(connection, transaction, changed.AppId, changed.GroupId, null,
+            changed.Members, changed.Version, deleted: false, cancellationToken);
+        // Several messages go out in this transaction: their members' feeds are locked at once, in order, first.
+        await Feed.LockAsync(connection, transaction, changed.AppId, changed.Members.Concat(changed.Left), cancellationToken);
+        if (changed.Joined.Count > 0)
+        {
+            await GroupSystemMessages.DeliverHistoryAsync(connection, transaction, changed.AppId, changed.GroupId, changed.Joined, cancellationToken);
+        }
+
+        foreach (var member in changed.Joined)
+        {
+            await PostAsync(connection, transaction, changed.AppId,
+                GroupSystemMessages.MemberJoined(changed.GroupId, name, member, changed.OccurredAt), changed.Members, cancellationToken);
+        }
+
+        foreach (var member in changed.Left)
+        {
+            await PostAsync(connection, transaction, changed.AppId,
+                GroupSystemMessages.MemberLeft(changed.GroupId, name, member, changed.ChangedBy, changed.OccurredAt),
+                changed.Members.Append(member), cancellationToken);
+        }
     }
 }
 
-public sealed class GroupUpdatedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<GroupUpdated>(dataSource)
+public sealed class GroupUpdatedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
+    : GroupEventConsumer<GroupUpdated>(dataSource, outbox, relay)
 {
     protected override async Task HandleAsync(ConsumeContext<GroupUpdated> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var updated = context.Message;
         await using var command = new NpgsqlCommand(
-            "UPDATE group_directory SET name = $3, version = $4 WHERE app_id = $1 AND group_id = $2 AND version < $4",
+            """
+            UPDATE group_directory SET name = CASE WHEN version < $4 THEN $3 ELSE name END, version = GREATEST(version, $4)
+            WHERE app_id = $1 AND group_id = $2 AND NOT deleted
+            RETURNING members
+            """,
             connection, transaction)
         {
             Parameters = { new() { Value = updated.AppId }, new() { Value = updated.GroupId }, new() { Value = updated.Name }, new() { Value = updated.Version } },
         };
-        await command.ExecuteNonQueryAsync(context.CancellationToken);
+        if (await command.ExecuteScalarAsync(context.CancellationToken) is string[] members)
+        {
+            await PostAsync(connection, transaction, updated.AppId,
+                GroupSystemMessages.DataUpdated(updated.GroupId, updated.Name, updated.ChangedBy, updated.OccurredAt), members,
+                context.CancellationToken);
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 using Chat.Messaging.Features.Conversations;
 using Chat.Messaging.Features.Messages;
+using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Identity;
 
 namespace Chat.Messaging.Features;
@@ -15,6 +16,7 @@ public static class MessagingApi
         SendMessage.Map(api);
         DeleteConversation.Map(api);
         MarkConversationRead.Map(api);
+        StreamEvents.Map(api);
 
         var conversations = api.MapGroup("/{user_id}/conversations");
         ListConversations.Map(conversations);

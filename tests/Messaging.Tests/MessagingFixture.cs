@@ -34,17 +34,19 @@ public sealed class MessagingFixture : IAsyncLifetime
 
     public HttpClient ClientFor(CallerIdentity caller) => Service.CreateClient(caller);
 
-    /// <summary>Another replica of the service on the same database, broker and cache; the caller disposes it.</summary>
-    public MessagingServiceFactory SecondReplica() =>
-        new(Service.Servers, Service.DatabaseConnectionString, RateLimitedApp);
+    /// <summary>Another replica of the service on the same database, broker and cache, with extra settings; the caller disposes it.</summary>
+    public MessagingServiceFactory SecondReplica(params (string Key, string Value)[] settings) =>
+        new(Service.Servers, Service.DatabaseConnectionString, RateLimitedApp, settings);
+
+    /// <summary>Publishes <paramref name="integrationEvent"/> as its service's outbox would, with <paramref name="messageId"/> (new when null).</summary>
+    public Task PublishAsync<TEvent>(TEvent integrationEvent, Guid? messageId = null)
+        where TEvent : IntegrationEvent =>
+        Service.Services.GetRequiredService<IBus>().Publish(integrationEvent, context => context.MessageId = messageId ?? NewId.NextGuid());
 
     /// <summary>Publishes a group's creation as the Groups service would, and waits until the service's directory knows it.</summary>
     public async Task KnowGroupAsync(string appId, string groupId, params string[] members)
     {
-        var bus = Service.Services.GetRequiredService<IBus>();
-        await bus.Publish(
-            new GroupCreated { AppId = appId, GroupId = groupId, Name = groupId, Owner = members[0], Members = members, Version = 1 },
-            context => context.MessageId = NewId.NextGuid());
+        await PublishAsync(new GroupCreated { AppId = appId, GroupId = groupId, Name = groupId, Owner = members[0], Members = members, Version = 1 });
         var dataSource = Service.Services.GetRequiredService<NpgsqlDataSource>();
         await Eventually.ReturnsAsync(
             async () =>
@@ -66,7 +68,8 @@ public sealed class MessagingFixture : IAsyncLifetime
 }
 
 /// <summary>The service as the tests host it, with <see cref="MessagingFixture.RateLimitedApp"/>'s own sender rate limit.</summary>
-public sealed class MessagingServiceFactory(TestServers servers, string databaseConnectionString, string rateLimitedApp)
+public sealed class MessagingServiceFactory(
+    TestServers servers, string databaseConnectionString, string rateLimitedApp, params (string Key, string Value)[] settings)
     : ServiceFactory<MessagingProgram>(servers, "messagingdb", databaseConnectionString, "messaging")
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -75,6 +78,10 @@ public sealed class MessagingServiceFactory(TestServers servers, string database
         var app = $"Messaging:SenderRateLimit:Apps:{rateLimitedApp}";
         builder.UseSetting($"{app}:Capacity", $"{MessagingFixture.RateLimitedCapacity}");
         builder.UseSetting($"{app}:RefillPerMinute", $"{MessagingFixture.RateLimitedCapacity}");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Dialects;
 using Chat.ServiceDefaults.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ namespace Chat.Messaging.Features.Conversations;
 /// <summary>
 /// <c>DELETE /api/{app_id}/conversations/{recipient_id}?delete=true|false</c>: archives the caller's
 /// conversation (the default), or with <c>delete=true</c> removes it and its messages from the caller's
-/// timeline only; the other participant's side is untouched.
+/// timeline only; the other participant's side is untouched. The caller's devices hear of it on their feed.
 /// </summary>
 public static class DeleteConversation
 {
@@ -21,6 +22,7 @@ public static class DeleteConversation
         [FromQuery(Name = "delete")] string? delete,
         CallerIdentity caller,
         NpgsqlDataSource dataSource,
+        FeedRelay relay,
         CancellationToken cancellationToken)
     {
         var remove = false;
@@ -31,7 +33,9 @@ public static class DeleteConversation
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        FeedEntry[] change = [FeedEntry.ForConversation(caller.UserId, recipientId, remove ? FeedConversation.Deleted : FeedConversation.Archived)];
         await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Feed.Append(appId, change));
         batch.BatchCommands.Add(Scoped(
             remove
                 ? "DELETE FROM conversations WHERE app_id = $1 AND timeline_of = $2 AND convers_with = $3"
@@ -43,13 +47,23 @@ public static class DeleteConversation
                 "DELETE FROM timelines WHERE app_id = $1 AND timeline_of = $2 AND convers_with = $3", appId, caller.UserId, recipientId));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        if (batch.BatchCommands[0].RecordsAffected == 0)
+        AppendedFeed appended;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            appended = await Feed.ReadSeqsAsync(reader, appId, change, cancellationToken);
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+                // Reading past the remaining statements surfaces any error they raised.
+            }
+        }
+
+        if (batch.BatchCommands[1].RecordsAffected == 0)
         {
             return Chat21.NotFound("Conversation not found");
         }
 
         await transaction.CommitAsync(cancellationToken);
+        relay.Publish(appended);
         return Chat21.Success();
     }
 

@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Messaging.Features.Messages;
+using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Dialects;
 using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
@@ -11,11 +12,12 @@ namespace Chat.Messaging.Features.Conversations;
 /// <summary>
 /// <c>POST /api/{app_id}/conversations/{with}/read</c>: the caller has read the conversation. Its unread
 /// count goes to zero, the messages the other participant sent the caller become seen (status 300) in
-/// both timelines, and a <see cref="MessagesSeen"/> event tells the sender, in one transaction.
+/// both timelines, and a <see cref="MessagesSeen"/> event tells the sender, in one transaction. The caller's
+/// other devices hear that the conversation was read and the sender hears which messages were seen.
 /// </summary>
 public static class MarkConversationRead
 {
-    /// <summary>Both participants' conversation rows, locked in the order sends lock them so the two can't deadlock.</summary>
+    /// <summary>Both participants' conversation rows, after their feed heads, as a send locks them, so the two can't deadlock.</summary>
     private const string LockConversations =
         """
         SELECT timeline_of FROM conversations
@@ -53,11 +55,13 @@ public static class MarkConversationRead
         CallerIdentity caller,
         NpgsqlDataSource dataSource,
         Outbox outbox,
+        FeedRelay relay,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Feed.LockAsync(connection, transaction, appId, [caller.UserId, with], cancellationToken);
         if (!(await LockedParticipantsAsync(connection, transaction, appId, caller.UserId, with, cancellationToken))
                 .Contains(caller.UserId, StringComparer.Ordinal))
         {
@@ -79,6 +83,10 @@ public static class MarkConversationRead
             }
         }
 
+        FeedEntry[] changes = seen.Count > 0
+            ? [FeedEntry.ForConversation(caller.UserId, with, FeedConversation.Read), FeedEntry.ForStatus(with, caller.UserId, seen, MessageStatus.Seen)]
+            : [FeedEntry.ForConversation(caller.UserId, with, FeedConversation.Read)];
+        var appended = await Feed.AppendAsync(connection, transaction, appId, changes, cancellationToken);
         if (seen.Count > 0)
         {
             await Outbox.EnqueueAsync(connection, transaction, new MessagesSeen
@@ -96,6 +104,8 @@ public static class MarkConversationRead
         {
             outbox.Notify();
         }
+
+        relay.Publish(appended);
 
         return Chat21.Success();
     }

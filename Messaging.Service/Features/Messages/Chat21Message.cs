@@ -19,15 +19,21 @@ public sealed record Chat21Message(
     [property: JsonPropertyName("timestamp")] long Timestamp,
     [property: JsonPropertyName("status")] int Status)
 {
-    /// <summary>The columns <see cref="Read"/> expects, in order, from <c>messages m</c> joined with <c>timelines t</c>.</summary>
-    public const string Columns =
+    /// <summary>The message's own columns from <c>messages m</c>, in the order <see cref="Read(NpgsqlDataReader, int, int)"/> expects.</summary>
+    public const string MessageColumns =
         "m.message_id, m.sender, m.sender_fullname, m.recipient, m.recipient_fullname, m.text, m.type, m.channel_type, "
-        + "m.attributes::text, m.metadata::text, m.timestamp, t.status";
+        + "m.attributes::text, m.metadata::text, m.timestamp";
 
-    public static Chat21Message Read(NpgsqlDataReader reader) => new(
-        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-        reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetString(7),
-        JsonColumn(reader, 8), JsonColumn(reader, 9), reader.GetInt64(10), reader.GetInt32(11));
+    /// <summary>The columns <see cref="Read(NpgsqlDataReader)"/> expects, in order, from <c>messages m</c> joined with <c>timelines t</c>.</summary>
+    public const string Columns = MessageColumns + ", t.status";
+
+    public static Chat21Message Read(NpgsqlDataReader reader) => Read(reader, 0, reader.GetInt32(11));
+
+    /// <summary>A message whose <see cref="MessageColumns"/> start at <paramref name="offset"/>, as seen with <paramref name="status"/>.</summary>
+    public static Chat21Message Read(NpgsqlDataReader reader, int offset, int status) => new(
+        reader.GetGuid(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3),
+        reader.GetString(offset + 4), reader.IsDBNull(offset + 5) ? null : reader.GetString(offset + 5), reader.GetString(offset + 6),
+        reader.GetString(offset + 7), JsonColumn(reader, offset + 8), JsonColumn(reader, offset + 9), reader.GetInt64(offset + 10), status);
 
     public static JsonElement? JsonColumn(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<JsonElement>(reader.GetString(ordinal));
