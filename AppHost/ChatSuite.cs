@@ -15,6 +15,9 @@ public static class ChatSuite
     /// <summary>The seeds' examples call the gateway at http://localhost:8004.</summary>
     public const int DefaultGatewayPort = 8004;
 
+    /// <summary>Configuration key of how many Messaging replicas run behind its one address (1 unless set).</summary>
+    public const string MessagingReplicasKey = "Messaging:Replicas";
+
     public static DistributedApplicationBuilder Define(DistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -27,7 +30,8 @@ public static class ChatSuite
         var bus = builder.AddRabbitMQ("messaging-bus");
 
         var groups = builder.AddProject("groups", "Groups.Service").UsingAll(groupsDb, cache, bus);
-        var messaging = builder.AddProject("messaging", "Messaging.Service").UsingAll(messagingDb, cache, bus);
+        var messaging = builder.AddProject("messaging", "Messaging.Service").UsingAll(messagingDb, cache, bus)
+            .WithReplicas(builder.Configuration.GetValue<int?>(MessagingReplicasKey) ?? 1);
         var knowledge = builder.AddProject("knowledge", "Knowledge.Service").UsingAll(knowledgeDb, cache, bus);
         var aibot = builder.AddProject("aibot", "AiBot.Service").UsingAll(aibotDb, cache, bus).CallingAll(knowledge);
         builder.AddProject("gateway", "Gateway")

@@ -12,6 +12,9 @@ public sealed class SuiteFixture : IAsyncLifetime
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "chat-e2e", Guid.NewGuid().ToString("N")[..12]);
 
+    /// <summary>Messaging runs as two replicas behind one address, so a test can kill one while the other serves.</summary>
+    public const int MessagingReplicas = 2;
+
     public DistributedApplication App { get; private set; } = null!;
 
     public Uri Gateway { get; private set; } = null!;
@@ -22,6 +25,7 @@ public sealed class SuiteFixture : IAsyncLifetime
     {
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { DataDirectory = dataDirectory, Durable = false });
         builder.Configuration[ChatSuite.GatewayPortKey] = "0";
+        builder.Configuration[ChatSuite.MessagingReplicasKey] = $"{MessagingReplicas}";
         ChatSuite.Define(builder);
         App = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -32,6 +36,11 @@ public sealed class SuiteFixture : IAsyncLifetime
             await WaitUntilFullyHealthyAsync(App.GetEndpoint(resource), timeout.Token);
         }
 
+        for (var replica = 0; replica < MessagingReplicas; replica++)
+        {
+            await WaitUntilFullyHealthyAsync(App.GetEndpoint("messaging", replica), timeout.Token);
+        }
+
         Gateway = App.GetEndpoint("gateway");
     }
 
@@ -39,16 +48,23 @@ public sealed class SuiteFixture : IAsyncLifetime
     /// A service is ready (200) as soon as its database is; its bus may still be connecting (Degraded),
     /// and an event published before the consumers' queues are bound would have no queue to land in.
     /// </summary>
-    private static async Task WaitUntilFullyHealthyAsync(Uri service, CancellationToken cancellationToken)
+    public static async Task WaitUntilFullyHealthyAsync(Uri service, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = service };
         while (true)
         {
-            using var response = await client.GetAsync("/health", cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode && body.StartsWith("{\"status\":\"Healthy\"", StringComparison.Ordinal))
+            try
             {
-                return;
+                using var response = await client.GetAsync("/health", cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.IsSuccessStatusCode && body.StartsWith("{\"status\":\"Healthy\"", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // A replica being restarted refuses connections for a moment.
             }
 
             await Task.Delay(100, cancellationToken);
