@@ -109,7 +109,38 @@ public sealed class ConversationsTests(MessagingFixture fixture)
         Assert.Equal(0, (await ResultAsync("bob", "conversations/alice/messages?after=5000")).GetArrayLength());
     }
 
+    [Fact]
+    public async Task Messages_of_one_millisecond_page_apart_with_the_last_message_id_neither_skipped_nor_repeated()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            await SendAsync("alice", "bob", $"same ms {i}", 7_000);
+        }
+
+        var all = (await ResultAsync("bob", "conversations/alice/messages")).EnumerateArray().ToList();
+        var firstPage = (await ResultAsync("bob", "conversations/alice/messages?limit=2")).EnumerateArray().ToList();
+        var lastOfFirst = firstPage[^1].GetProperty("message_id").GetGuid();
+        var secondPage = (await ResultAsync("bob", $"conversations/alice/messages?limit=10&before=7000&before_id={lastOfFirst}")).EnumerateArray().ToList();
+        var forward = (await ResultAsync("bob", $"conversations/alice/messages?limit=10&after=7000&after_id={all[^1].GetProperty("message_id").GetGuid()}")).EnumerateArray().ToList();
+
+        Assert.Equal(all.Select(m => m.GetProperty("message_id").GetGuid()), firstPage.Concat(secondPage).Select(m => m.GetProperty("message_id").GetGuid()));
+        Assert.Equal(all.Take(4).Reverse().Select(m => m.GetProperty("message_id").GetGuid()), forward.Select(m => m.GetProperty("message_id").GetGuid()));
+        Assert.Equal(0, (await ResultAsync("bob", "conversations/alice/messages?before=7000")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_malformed_message_id_cursor_is_a_400_in_the_chat21_dialect()
+    {
+        var response = await As("alice").GetAsync($"/api/{app}/alice/conversations/bob/messages?before=1&before_id=not-an-id");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await JsonOf(response);
+        Assert.False(error.GetProperty("success").GetBoolean());
+        Assert.Contains("not-an-id", error.GetProperty("err").GetString());
+    }
+
     [Theory]
+    [InlineData("conversations/bob/messages?before_id=0190aaaa-0000-7000-8000-000000000000", "before_id and after_id go with before and after")]
     [InlineData("conversations?limit=0", "limit must be between 1 and 1000")]
     [InlineData("conversations?limit=1001", "limit must be between 1 and 1000")]
     [InlineData("conversations/bob/messages?before=1&after=2", "Use either before or after, not both")]
