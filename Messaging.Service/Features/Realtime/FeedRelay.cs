@@ -15,6 +15,9 @@ public sealed partial class FeedRelay(IConnectionMultiplexer redis, ILogger<Feed
     public static RedisChannel ChannelOf(string appId, string userId) =>
         string.Create(CultureInfo.InvariantCulture, $"messaging:feed:{appId.Length}:{appId}:{userId}");
 
+    /// <summary>False while Redis is unreachable: streams then read their feeds from the database more often.</summary>
+    public bool IsConnected => redis.IsConnected;
+
     /// <summary>Publishes what a committed transaction appended; never throws.</summary>
     public void Publish(AppendedFeed appended)
     {

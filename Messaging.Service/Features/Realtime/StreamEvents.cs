@@ -54,7 +54,7 @@ public static class StreamEvents
         var live = Channel.CreateBounded<FeedEvent>(
             new BoundedChannelOptions(LiveBacklog) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         await using var subscription = await relay.SubscribeAsync(appId, caller.UserId, live.Writer);
-        var stream = new EventStream(context.Response, dataSource, appId, caller.UserId, options.Value, subscription is not null);
+        var stream = new EventStream(context.Response, dataSource, appId, caller.UserId, options.Value, () => subscription is not null && relay.IsConnected);
         try
         {
             await stream.RunAsync(lastEventId, live.Reader, stopping.Token);
@@ -68,7 +68,7 @@ public static class StreamEvents
     }
 
     private sealed class EventStream(
-        HttpResponse response, NpgsqlDataSource dataSource, string appId, string userId, RealtimeOptions options, bool subscribed)
+        HttpResponse response, NpgsqlDataSource dataSource, string appId, string userId, RealtimeOptions options, Func<bool> relaying)
     {
         private readonly StringBuilder pending = new();
         private long last;
@@ -107,8 +107,7 @@ public static class StreamEvents
 
         private async Task ListenAsync(ChannelReader<FeedEvent> live, CancellationToken cancellationToken)
         {
-            var tickEvery = subscribed ? options.Heartbeat : Min(options.Heartbeat, options.PollWithoutRedis);
-            var tick = Task.Delay(tickEvery, cancellationToken);
+            var tick = Task.Delay(TickEvery(), cancellationToken);
             Task<bool>? readable = null;
             while (true)
             {
@@ -122,9 +121,10 @@ public static class StreamEvents
                 else
                 {
                     await tick;
-                    tick = Task.Delay(tickEvery, cancellationToken);
+                    var relayed = relaying();
+                    tick = Task.Delay(TickEvery(), cancellationToken);
                     await CatchUpAsync(cancellationToken);
-                    if (pending.Length == 0 && (subscribed || Environment.TickCount64 - lastWriteTicks >= options.Heartbeat.TotalMilliseconds))
+                    if (pending.Length == 0 && (relayed || Environment.TickCount64 - lastWriteTicks >= options.Heartbeat.TotalMilliseconds))
                     {
                         pending.Append(": heartbeat\n\n");
                     }
@@ -213,6 +213,7 @@ public static class StreamEvents
             lastWriteTicks = Environment.TickCount64;
         }
 
-        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+        /// <summary>With Redis relaying, a tick is a heartbeat and a safety check; without, the database is polled more often.</summary>
+        private TimeSpan TickEvery() => relaying() || options.PollWithoutRedis > options.Heartbeat ? options.Heartbeat : options.PollWithoutRedis;
     }
 }
