@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks the platform that ./run.sh is running on this machine: reads the secrets the AppHost
-# stored in .data/secrets.json and the Groups service's address from the AppHost dashboard, then runs
-# the given benchmark command (default: all) with every target filled in. Prints the JSON report.
-#   tests/Benchmarks/bench-local.sh [all|compare|gateway-get|create-group] [load options...]
+# stored in .data/secrets.json and the Groups and Messaging services' addresses from the AppHost
+# dashboard, then runs the given benchmark command (default: all) with every target filled in.
+# Prints the JSON report.
+#   tests/Benchmarks/bench-local.sh [all|compare|gateway-get|create-group|send-direct|send-group|send-sse] [options...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 command="${1:-all}"
@@ -10,12 +11,19 @@ command="${1:-all}"
 
 secret() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$root/.data/secrets.json" "$1"; }
 dashboard="${DASHBOARD_URL:-http://localhost:18888}"
-groups=$(curl -sf "$dashboard/api/resources" | python3 -c "import json,sys; print(next(r['url'] for r in json.load(sys.stdin) if r['name'] == 'groups'))")
+resources=$(curl -sf "$dashboard/api/resources")
+url() { python3 -c "import json,sys; print(next(r['url'] for r in json.load(sys.stdin) if r['name'] == sys.argv[1]))" "$1" <<<"$resources"; }
+groups=$(url groups)
+messaging=$(url messaging)
 
 dotnet build -c Release -nologo -v q "$root/tests/Benchmarks" >/dev/null
-extra=()
-[ "$command" = compare ] && extra=(--path /api/default/groups)
+case "$command" in
+  send-direct|send-group|send-sse) direct=(--direct "$messaging") ;;
+  all) direct=(--direct "$groups" --direct-messaging "$messaging") ;;
+  compare) direct=(--direct "$groups" --path /api/default/groups) ;;
+  *) direct=(--direct "$groups") ;;
+esac
 exec dotnet "$root/tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll" "$command" \
-  --gateway "${GATEWAY_URL:-http://127.0.0.1:8004}" --direct "$groups" \
+  --gateway "${GATEWAY_URL:-http://127.0.0.1:8004}" "${direct[@]}" \
   --jwt-secret "$(secret 'Apps:Default:JwtSecret')" --signing-key "$(secret 'Identity:SigningKey')" \
-  "${extra[@]}" "$@"
+  "$@"

@@ -16,10 +16,13 @@ public static class BenchmarkCli
 
           jwt           [--secret SECRET (default: .data/secrets.json)] [--app default] [--user ID] [--name NAME] [--hours 24]: print a Chat21 JWT
           run           --url URL [--method GET] [--header 'Name: value']... [--body TEXT | --body-file PATH] [--name NAME]
-          gateway-get   --gateway URL --jwt-secret SECRET [--direct URL --signing-key KEY] [--app ID] [--user ID]
+          gateway-get   --gateway URL --jwt-secret SECRET [--direct GROUPS-URL --signing-key KEY] [--app ID] [--user ID]
           create-group  (same options as gateway-get)
-          all           (same options as gateway-get, plus [--nginx PATH]): every named scenario, then compare
-                        gateway-get direct / gateway / nginx when --direct is given
+          send-direct   --gateway URL --jwt-secret SECRET [--direct MESSAGING-URL --signing-key KEY] [--app ID] [--user ID]
+          send-group    (same options as send-direct; open loop, --rate 100 unless given)
+          send-sse      (same options as send-direct, plus [--listeners 64]; open loop, --rate 1000 unless given)
+          all           (same options as gateway-get, plus [--direct-messaging MESSAGING-URL] [--listeners 64] [--nginx PATH]):
+                        every named scenario, then compare gateway-get direct / gateway / nginx when --direct is given
           compare       --direct URL --gateway URL [--path /api/default/groups]
                         [--direct-header 'Name: value']... [--gateway-header 'Name: value']...
                         [--jwt-secret SECRET] [--signing-key KEY] [--app ID] [--user ID] [--nginx /usr/sbin/nginx]
@@ -91,7 +94,7 @@ public static class BenchmarkCli
             var json = cli.Command switch
             {
                 "run" => await RunUrlAsync(cli, options, cancellation.Token),
-                PlatformScenarios.GatewayGet or PlatformScenarios.CreateGroup => await RunNamedAsync(cli, options, cancellation.Token),
+                var name when PlatformScenarios.Names.Contains(name) => await RunNamedAsync(cli, options, cancellation.Token),
                 "compare" => await CompareAsync(cli, options, cancellation.Token),
                 "all" => await RunAllAsync(cli, options, cancellation.Token),
                 _ => throw new UsageException($"Unknown command '{cli.Command}'."),
@@ -138,12 +141,7 @@ public static class BenchmarkCli
     {
         var targets = PlatformTargetsOf(cli);
         cli.RejectUnread();
-        var results = new List<RunResult>();
-        foreach (var scenario in PlatformScenarios.Create(cli.Command, targets))
-        {
-            results.Add(await LoadRunner.RunAsync(scenario, options, cancellationToken));
-        }
-
+        var results = await PlatformScenarios.RunAsync(cli.Command, targets, options, cancellationToken);
         return JsonSerializer.Serialize(new ScenarioReport(cli.Command, results), BenchmarkJson.Default.ScenarioReport);
     }
 
@@ -173,13 +171,22 @@ public static class BenchmarkCli
         return JsonSerializer.Serialize(result, BenchmarkJson.Default.ComparisonResult);
     }
 
+    // --direct is the service the command's scenarios are about; `all` names Messaging with --direct-messaging.
     private static PlatformTargets PlatformTargetsOf(CommandLine cli)
     {
-        var targets = new PlatformTargets(cli.RequiredUrl("gateway"), cli.Required("jwt-secret"), cli.OptionalUrl("direct"), SigningKey(cli))
+        var all = cli.Command == "all";
+        var messaging = MessagingScenarios.Names.Contains(cli.Command);
+        var direct = cli.OptionalUrl("direct");
+        var targets = new PlatformTargets(cli.RequiredUrl("gateway"), cli.Required("jwt-secret"), SigningKey(cli))
         {
             User = User(cli),
+            Groups = messaging ? null : direct,
+            Messaging = messaging ? direct : all ? cli.OptionalUrl("direct-messaging") : null,
+            Listeners = all || cli.Command == MessagingScenarios.SendSse
+                ? cli.Integer("listeners", PlatformTargets.DefaultListeners)
+                : PlatformTargets.DefaultListeners,
         };
-        return targets.Service is not null && targets.SigningKey is null
+        return (targets.Groups ?? targets.Messaging) is not null && targets.SigningKey is null
             ? throw new UsageException("--direct needs --signing-key: a service accepts only signed identity headers.")
             : targets;
     }

@@ -124,6 +124,7 @@ internal sealed class ConnectionWorker
 
                 var end = Stopwatch.GetTimestamp();
                 Record(error, start, end);
+                source.Answered(scratch, error is null ? parser.StatusCode : 0);
                 if (error is not null || parser.CloseAfter)
                 {
                     CloseSocket();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Chat.Benchmarks.Delivery;
 using Chat.Benchmarks.Scenarios;
 
 namespace Chat.Benchmarks.Load;
@@ -24,6 +25,9 @@ public sealed record RunResult(
     long Reconnects,
     GeneratorUsage Generator)
 {
+    /// <summary>Where the messages went after they were acknowledged: <c>send-sse</c> only.</summary>
+    public DeliveryReport? Delivery { get; init; }
+
     /// <summary>Every response was 2xx and no request failed.</summary>
     [JsonIgnore]
     public bool IsClean => Errors == 0 && Requests > 0 && StatusCodes.All(s => s.Key.StartsWith('2'));

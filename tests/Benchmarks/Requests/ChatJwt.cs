@@ -3,10 +3,11 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Chat.ServiceDefaults.Identity;
 
 namespace Chat.Benchmarks.Requests;
 
-/// <summary>Mints the HS256 JWT a tenant's backend would issue (SPEC §3, token kind 1).</summary>
+/// <summary>Mints the HS256 JWT a tenant's backend would issue (SPEC §3, token kind 1); an admin's carries <c>"roles":"admin"</c>.</summary>
 public static class ChatJwt
 {
     public static string Mint(string secret, BenchmarkUser user, DateTimeOffset now, TimeSpan lifetime)
@@ -27,6 +28,11 @@ public static class ChatJwt
             json.WriteString("sub", user.UserId);
             json.WriteString("app_id", user.AppId);
             json.WriteString("name", user.Name);
+            if (user.IsAdmin)
+            {
+                json.WriteString("roles", Role.Admin);
+            }
+
             json.WriteNumber("iat", now.ToUnixTimeSeconds());
             json.WriteNumber("exp", (now + lifetime).ToUnixTimeSeconds());
             json.WriteEndObject();

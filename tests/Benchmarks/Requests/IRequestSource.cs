@@ -10,4 +10,12 @@ public interface IRequestSource
     int ScratchBytes { get; }
 
     ReadOnlyMemory<byte> Next(Memory<byte> scratch);
+
+    /// <summary>
+    /// How the request last made in <paramref name="scratch"/> ended: its status code, or 0 when it failed or was
+    /// cut off by the end of the run. A source that follows its requests keeps what it needs in the scratch.
+    /// </summary>
+    void Answered(Memory<byte> scratch, int statusCode)
+    {
+    }
 }

@@ -35,6 +35,9 @@ public sealed class RenewedRequestSource : IRequestSource
         return Volatile.Read(ref current).Next(scratch);
     }
 
+    // Every source this one builds lays out its scratch alike, so the current one reads what an earlier one wrote.
+    public void Answered(Memory<byte> scratch, int statusCode) => Volatile.Read(ref current).Answered(scratch, statusCode);
+
     private void Renew(long now)
     {
         lock (gate)

@@ -1,4 +1,5 @@
 using System.Text.Unicode;
+using Chat.Benchmarks.Load;
 using Chat.Benchmarks.Requests;
 
 namespace Chat.Benchmarks.Scenarios;
@@ -21,25 +22,37 @@ public static class PlatformScenarios
     private static readonly HttpHeader Json = new("Content-Type", "application/json");
     private static long groupNumber;
 
-    public static IReadOnlyList<string> Names { get; } = [GatewayGet, CreateGroup];
+    public static IReadOnlyList<string> Names { get; } =
+        [GatewayGet, CreateGroup, MessagingScenarios.SendDirect, MessagingScenarios.SendGroup, MessagingScenarios.SendSse];
 
-    /// <summary>The scenario through the gateway, then direct to the service if its URL and signing key are known.</summary>
+    /// <summary>Runs the named scenario through the gateway, then direct to its service if the targets name that service.</summary>
+    public static async Task<IReadOnlyList<RunResult>> RunAsync(
+        string name, PlatformTargets targets, LoadOptions options, CancellationToken cancellationToken = default)
+    {
+        if (MessagingScenarios.Names.Contains(name))
+        {
+            return await MessagingScenarios.RunAsync(name, targets, options, cancellationToken);
+        }
+
+        var results = new List<RunResult>();
+        foreach (var scenario in Create(name, targets))
+        {
+            results.Add(await LoadRunner.RunAsync(scenario, options, cancellationToken));
+        }
+
+        return results;
+    }
+
+    /// <summary>A Groups scenario through the gateway, then direct to the service if its URL and signing key are known.</summary>
     public static IReadOnlyList<Scenario> Create(string name, PlatformTargets targets) =>
-        targets.HasDirectService
-            ? [Create(name, ViaGateway, targets), Create(name, ViaDirect, targets)]
-            : [Create(name, ViaGateway, targets)];
+        [.. targets.RoutesTo(targets.Groups).Select(via => Create(name, via, targets))];
 
     public static Scenario Create(string name, string via, PlatformTargets targets)
     {
         // Every created group makes its creator a member: create-group writes as a user of its own, so the
         // reads (gateway-get, compare) stay the same cheap query however long create-group has run.
         var user = name == CreateGroup ? targets.User with { UserId = targets.User.UserId + "-writer" } : targets.User;
-        var (server, caller) = via switch
-        {
-            ViaGateway => (targets.Gateway, Callers.Jwt(user, targets.JwtSecret)),
-            ViaDirect when targets.HasDirectService => (targets.Service!, Callers.SignedIdentity(user, targets.SigningKey!)),
-            _ => throw new ArgumentException($"No '{via}' route in these targets."),
-        };
+        var (server, caller) = targets.Route(via, targets.Groups, user);
         var groups = new Uri(server, $"/api/{targets.User.AppId}/groups");
         return name switch
         {
@@ -50,7 +63,7 @@ public static class PlatformScenarios
     }
 
     // Groups are named bench-1, bench-2, ... across every run of this process, written straight into the send buffer.
-    private static int WriteGroupBody(Span<byte> destination)
+    private static int WriteGroupBody(Span<byte> destination, long _)
     {
         var number = Interlocked.Increment(ref groupNumber);
         return Utf8.TryWrite(destination, $$$"""{"group_name":"bench-{{{number}}}","group_members":{"u1":1,"u2":1}}""", out var written)

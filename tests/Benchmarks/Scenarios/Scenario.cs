@@ -15,9 +15,17 @@ public sealed record Scenario(string Name, string? Via, string Method, Uri Targe
     public static Scenario Fixed(string name, string? via, RequestTemplate request, CallerHeaders caller) =>
         new(name, via, request.Method, request.Url, url => Renewed(() => new FixedRequestSource(Signed(request, url, caller))));
 
-    /// <summary>A fixed head with a body written per request by <paramref name="body"/>.</summary>
-    public static Scenario Generated(string name, string? via, RequestTemplate head, BodyWriter body, CallerHeaders caller) =>
-        new(name, via, head.Method, head.Url, url => Renewed(() => new GeneratedRequestSource(Signed(head, url, caller), body)));
+    /// <summary>
+    /// A fixed head with a body written per request by <paramref name="body"/>, from the request's number in its run
+    /// (1, 2, ...); <paramref name="answered"/>, if given, hears how each numbered request ended.
+    /// </summary>
+    public static Scenario Generated(
+        string name, string? via, RequestTemplate head, BodyWriter body, CallerHeaders caller, AnswerObserver? answered = null) =>
+        new(name, via, head.Method, head.Url, url =>
+        {
+            var numbers = new RequestNumbers();
+            return Renewed(() => new GeneratedRequestSource(Signed(head, url, caller), body, numbers, answered));
+        });
 
     /// <summary>The same requests sent to another server, e.g. a proxy in front of the original; path and query kept.</summary>
     public Scenario RoutedThrough(string via, Uri server) =>
