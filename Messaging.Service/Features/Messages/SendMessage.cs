@@ -7,6 +7,7 @@ using Chat.ServiceDefaults.Dialects;
 using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Chat.Messaging.Features.Messages;
@@ -42,6 +43,7 @@ public static class SendMessage
         Outbox outbox,
         SenderRateLimiter rateLimiter,
         FeedRelay relay,
+        IOptions<MessagingOptions> options,
         HttpResponse httpResponse,
         TimeProvider clock,
         CancellationToken cancellationToken)
@@ -78,28 +80,47 @@ public static class SendMessage
             type, channelType, ObjectOrNull(request.Attributes), ObjectOrNull(request.Metadata),
             request.Timestamp ?? clock.GetUtcNow().ToUnixTimeMilliseconds(), MessageStatus.Sent);
 
+        var appended = await TryStoreAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
+        if (appended is null && await GroupDirectoryWait.UntilMemberAsync(
+                dataSource, appId, message.Recipient, sender, caller.IsAdmin, options.Value.GroupMembershipWait, cancellationToken))
+        {
+            appended = await TryStoreAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
+        }
+
+        if (appended is null)
+        {
+            return Chat21.Forbidden("Only members of the group can send messages to it");
+        }
+
+        outbox.Notify();
+        relay.Publish(appended);
+        return TypedResults.Ok(new Response(true, message));
+    }
+
+    /// <summary>Stores and commits the message; null when it goes to a group the directory doesn't know or the sender isn't in.</summary>
+    private static async Task<AppendedFeed?> TryStoreAsync(
+        NpgsqlDataSource dataSource, string appId, Chat21Message message, bool byAdmin, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         Participant[] participants;
-        if (channelType == MessageKind.Direct)
+        if (message.ChannelType == MessageKind.Direct)
         {
             participants = Participant.OfDirect(message);
         }
         else if (await MessageStore.GroupMembersAsync(connection, transaction, appId, message.Recipient, cancellationToken) is { } members
-            && (caller.IsAdmin || members.Contains(sender, StringComparer.Ordinal)))
+            && (byAdmin || members.Contains(message.Sender, StringComparer.Ordinal)))
         {
             participants = Participant.OfGroup(members, message.Recipient, message.RecipientFullname);
         }
         else
         {
-            return Chat21.Forbidden("Only members of the group can send messages to it");
+            return null;
         }
 
         var appended = await MessageStore.StoreAsync(connection, transaction, appId, message, participants, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        outbox.Notify();
-        relay.Publish(appended);
-        return TypedResults.Ok(new Response(true, message));
+        return appended;
     }
 
     private static string? InputError(Request request, string type, string channelType) =>

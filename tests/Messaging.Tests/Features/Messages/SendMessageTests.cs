@@ -166,6 +166,21 @@ public sealed class SendMessageTests(MessagingFixture fixture)
     }
 
     [Fact]
+    public async Task A_send_right_after_the_group_was_created_waits_for_the_directory_instead_of_refusing()
+    {
+        await fixture.PublishAsync(new GroupCreated
+        {
+            AppId = app, GroupId = "group-fresh", Name = "Fresh", Owner = "alice", Members = ["alice", "bob"], Version = 1,
+        });
+
+        var response = await As("alice").PostAsJsonAsync($"/api/{app}/messages",
+            new { sender_fullname = "Alice", recipient_id = "group-fresh", recipient_fullname = "Fresh", text = "first!", channel_type = "group" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains((await TimelineAsync("bob", "group-fresh")).EnumerateArray(), m => m.GetProperty("text").GetString() == "first!");
+    }
+
+    [Fact]
     public async Task A_non_member_or_an_unknown_group_is_refused_with_403()
     {
         await fixture.KnowGroupAsync(app, "group-closed", "alice", "bob");

@@ -1,0 +1,14 @@
+namespace Chat.Messaging.Features.Messages;
+
+/// <summary>Settings of sending, from <c>Messaging</c>.</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    /// <summary>
+    /// How long a send to a group waits for Messaging's directory to learn that the group exists or that
+    /// the sender joined it, before refusing: Groups announces changes asynchronously, and a client that
+    /// creates a group and sends to it at once must not be refused for being quicker than the event.
+    /// </summary>
+    public TimeSpan GroupMembershipWait { get; set; } = TimeSpan.FromSeconds(2);
+}
