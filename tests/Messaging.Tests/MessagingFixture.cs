@@ -29,7 +29,12 @@ public sealed class MessagingFixture : IAsyncLifetime
         Service = new MessagingServiceFactory(servers, await servers.CreateDatabaseAsync("messagingdb"), RateLimitedApp);
         Events = await BusProbe.StartAsync(
             Service.Servers.RabbitMq.ConnectionString, BusProbe.Listen<MessageSent>(), BusProbe.Listen<MessagesSeen>());
-        _ = Service.Server;
+        // Events published before the service's queues are bound would have nowhere to land: wait for a healthy bus.
+        using var health = Service.CreateClient();
+        await Eventually.ReturnsAsync(
+            async () => await (await health.GetAsync("/health")).Content.ReadAsStringAsync(),
+            body => body.StartsWith("{\"status\":\"Healthy\"", StringComparison.Ordinal),
+            because: "the service's bus is connected and its endpoints are ready");
     }
 
     public HttpClient ClientFor(CallerIdentity caller) => Service.CreateClient(caller);
