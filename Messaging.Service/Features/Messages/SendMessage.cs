@@ -102,13 +102,14 @@ public static class SendMessage
         NpgsqlDataSource dataSource, string appId, Chat21Message message, bool byAdmin, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        Participant[] participants;
         if (message.ChannelType == MessageKind.Direct)
         {
-            participants = Participant.OfDirect(message);
+            return await MessageStore.StoreAsync(connection, null, appId, message, Participant.OfDirect(message), cancellationToken);
         }
-        else if (await MessageStore.GroupMembersAsync(connection, transaction, appId, message.Recipient, cancellationToken) is { } members
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Participant[] participants;
+        if (await MessageStore.GroupMembersAsync(connection, transaction, appId, message.Recipient, cancellationToken) is { } members
             && (byAdmin || members.Contains(message.Sender, StringComparer.Ordinal)))
         {
             participants = Participant.OfGroup(members, message.Recipient, message.RecipientFullname);
