@@ -13,10 +13,8 @@ namespace Chat.Messaging.Consumers;
 /// retrying would not change the answer.
 /// </summary>
 public sealed partial class BotReplyReadyConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay, ILogger<BotReplyReadyConsumer> logger)
-    : IdempotentConsumer<BotReplyReady>(dataSource)
+    : PostingConsumer<BotReplyReady>(dataSource, outbox, relay)
 {
-    private AppendedFeed? delivered;
-
     protected override async Task HandleAsync(ConsumeContext<BotReplyReady> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var reply = context.Message;
@@ -36,34 +34,13 @@ public sealed partial class BotReplyReadyConsumer(NpgsqlDataSource dataSource, O
         var message = new Chat21Message(
             reply.ReplyId, reply.BotUserId, reply.BotFullname, reply.RecipientId, reply.RecipientFullname, reply.Text, MessageKind.Text,
             reply.ChannelType, reply.Attributes, reply.Metadata, reply.OccurredAt.ToUnixTimeMilliseconds(), MessageStatus.Sent);
-        Participant[] participants;
-        if (reply.ChannelType == MessageKind.Direct)
-        {
-            participants = Participant.OfDirect(message);
-        }
-        else if (await MessageStore.GroupMembersAsync(connection, transaction, reply.AppId, reply.RecipientId, cancellationToken) is { } members
-            && members.Contains(reply.BotUserId, StringComparer.Ordinal))
-        {
-            participants = Participant.OfGroup(members, reply.RecipientId, reply.RecipientFullname);
-        }
-        else
+        if (await MessageStore.ParticipantsAsync(connection, transaction, reply.AppId, message, byAdmin: false, cancellationToken) is not { } participants)
         {
             Log.Undeliverable(logger, reply.AppId, reply.ReplyId, "the group is unknown or the bot is not a member");
             return;
         }
 
-        delivered = await MessageStore.StoreAsync(connection, transaction, reply.AppId, message, participants, cancellationToken);
-    }
-
-    protected override Task AfterCommitAsync(ConsumeContext<BotReplyReady> context)
-    {
-        if (delivered is not null)
-        {
-            outbox.Notify();
-            relay.Publish(delivered);
-        }
-
-        return Task.CompletedTask;
+        await PostAsync(connection, transaction, reply.AppId, message, participants, cancellationToken);
     }
 
     private static async Task<bool> AlreadyStoredAsync(

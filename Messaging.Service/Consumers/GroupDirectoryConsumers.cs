@@ -1,5 +1,4 @@
 using Chat.Contracts;
-using Chat.Messaging.Features.Messages;
 using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Messaging;
 using MassTransit;
@@ -41,40 +40,15 @@ internal static class GroupDirectory
     }
 }
 
-/// <summary>A consumer of Groups' events that may post system messages and publishes their feeds once its transaction commits.</summary>
-public abstract class GroupEventConsumer<TEvent>(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay) : IdempotentConsumer<TEvent>(dataSource)
-    where TEvent : class
-{
-    private readonly List<AppendedFeed> posted = [];
-
-    protected async Task PostAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string appId, Chat21Message message, IEnumerable<string> members,
-        CancellationToken cancellationToken) =>
-        posted.Add(await MessageStore.StoreAsync(
-            connection, transaction, appId, message, Participant.OfGroup(members, message.Recipient, message.RecipientFullname),
-            cancellationToken));
-
-    protected override Task AfterCommitAsync(ConsumeContext<TEvent> context)
-    {
-        if (posted.Count > 0)
-        {
-            outbox.Notify();
-            posted.ForEach(relay.Publish);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
 public sealed class GroupCreatedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
-    : GroupEventConsumer<GroupCreated>(dataSource, outbox, relay)
+    : PostingConsumer<GroupCreated>(dataSource, outbox, relay)
 {
     protected override async Task HandleAsync(ConsumeContext<GroupCreated> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var created = context.Message;
         await GroupDirectory.ApplyAsync(connection, transaction, created.AppId, created.GroupId, created.Name,
             created.Members, created.Version, deleted: false, context.CancellationToken);
-        await PostAsync(connection, transaction, created.AppId,
+        await PostToGroupAsync(connection, transaction, created.AppId,
             GroupSystemMessages.Created(created.GroupId, created.Name, created.Owner, created.OccurredAt),
             created.Members, context.CancellationToken);
     }
@@ -85,7 +59,7 @@ public sealed class GroupCreatedConsumer(NpgsqlDataSource dataSource, Outbox out
 /// their timeline, then everyone (the joined included) hears who joined; those who left hear it with the rest.
 /// </summary>
 public sealed class GroupMembersChangedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
-    : GroupEventConsumer<GroupMembersChanged>(dataSource, outbox, relay)
+    : PostingConsumer<GroupMembersChanged>(dataSource, outbox, relay)
 {
     protected override async Task HandleAsync(ConsumeContext<GroupMembersChanged> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -102,13 +76,13 @@ public sealed class GroupMembersChangedConsumer(NpgsqlDataSource dataSource, Out
 
         foreach (var member in changed.Joined)
         {
-            await PostAsync(connection, transaction, changed.AppId,
+            await PostToGroupAsync(connection, transaction, changed.AppId,
                 GroupSystemMessages.MemberJoined(changed.GroupId, name, member, changed.OccurredAt), changed.Members, cancellationToken);
         }
 
         foreach (var member in changed.Left)
         {
-            await PostAsync(connection, transaction, changed.AppId,
+            await PostToGroupAsync(connection, transaction, changed.AppId,
                 GroupSystemMessages.MemberLeft(changed.GroupId, name, member, changed.ChangedBy, changed.OccurredAt),
                 changed.Members.Append(member), cancellationToken);
         }
@@ -116,7 +90,7 @@ public sealed class GroupMembersChangedConsumer(NpgsqlDataSource dataSource, Out
 }
 
 public sealed class GroupUpdatedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
-    : GroupEventConsumer<GroupUpdated>(dataSource, outbox, relay)
+    : PostingConsumer<GroupUpdated>(dataSource, outbox, relay)
 {
     protected override async Task HandleAsync(ConsumeContext<GroupUpdated> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -133,7 +107,7 @@ public sealed class GroupUpdatedConsumer(NpgsqlDataSource dataSource, Outbox out
         };
         if (await command.ExecuteScalarAsync(context.CancellationToken) is string[] members)
         {
-            await PostAsync(connection, transaction, updated.AppId,
+            await PostToGroupAsync(connection, transaction, updated.AppId,
                 GroupSystemMessages.DataUpdated(updated.GroupId, updated.Name, updated.ChangedBy, updated.OccurredAt), members,
                 context.CancellationToken);
         }

@@ -47,16 +47,7 @@ public static class DeleteConversation
                 "DELETE FROM timelines WHERE app_id = $1 AND timeline_of = $2 AND convers_with = $3", appId, caller.UserId, recipientId));
         }
 
-        AppendedFeed appended;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            appended = await Feed.ReadSeqsAsync(reader, appId, change, cancellationToken);
-            while (await reader.NextResultAsync(cancellationToken))
-            {
-                // Reading past the remaining statements surfaces any error they raised.
-            }
-        }
-
+        var appended = await Feed.ExecuteAsync(batch, appId, change, cancellationToken);
         if (batch.BatchCommands[1].RecordsAffected == 0)
         {
             return Chat21.NotFound("Conversation not found");

@@ -47,29 +47,33 @@ public static class MessageStore
                 Outbox.Command(ToEvent(appId, message)),
             },
         };
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var appended = await Feed.ReadSeqsAsync(reader, appId, entries, cancellationToken);
-        while (await reader.NextResultAsync(cancellationToken))
-        {
-            // The other statements return no rows; reading past them surfaces any error they raised.
-        }
-
-        return appended;
+        return await Feed.ExecuteAsync(batch, appId, entries, cancellationToken);
     }
 
     /// <summary>
-    /// The members of a group from the local directory of Groups' events, share-locked until the transaction
-    /// ends so a membership change waits for the send; null when the group is unknown or deleted.
+    /// Who receives <paramref name="message"/>: both ends of a direct message, or every member of its group from the
+    /// local directory of Groups' events, share-locked until <paramref name="transaction"/> ends so a membership change
+    /// waits for the send. Null when the group is unknown or deleted, or the sender is not a member and not
+    /// <paramref name="byAdmin"/>.
     /// </summary>
-    public static async Task<string[]?> GroupMembersAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string appId, string groupId, CancellationToken cancellationToken)
+    public static async Task<Participant[]?> ParticipantsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string appId, Chat21Message message, bool byAdmin,
+        CancellationToken cancellationToken)
     {
+        if (message.ChannelType == MessageKind.Direct)
+        {
+            return Participant.OfDirect(message);
+        }
+
         await using var command = new NpgsqlCommand(
             "SELECT members FROM group_directory WHERE app_id = $1 AND group_id = $2 AND NOT deleted FOR SHARE", connection, transaction)
         {
-            Parameters = { new() { Value = appId }, new() { Value = groupId } },
+            Parameters = { new() { Value = appId }, new() { Value = message.Recipient } },
         };
-        return await command.ExecuteScalarAsync(cancellationToken) as string[];
+        return await command.ExecuteScalarAsync(cancellationToken) is string[] members
+            && (byAdmin || members.Contains(message.Sender, StringComparer.Ordinal))
+                ? Participant.OfGroup(members, message.Recipient, message.RecipientFullname)
+                : null;
     }
 
     private static NpgsqlBatchCommand InsertMessage(string appId, Chat21Message message) => new(

@@ -81,8 +81,8 @@ public static class SendMessage
             request.Timestamp ?? clock.GetUtcNow().ToUnixTimeMilliseconds(), MessageStatus.Sent);
 
         var appended = await TryStoreAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
-        if (appended is null && await GroupDirectoryWait.UntilMemberAsync(
-                dataSource, appId, message.Recipient, sender, caller.IsAdmin, options.Value.GroupMembershipWait, cancellationToken))
+        if (appended is null && await GroupDirectoryWait.UntilMayPostAsync(
+                dataSource, appId, message, caller.IsAdmin, options.Value.GroupMembershipWait, cancellationToken))
         {
             appended = await TryStoreAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
         }
@@ -97,30 +97,26 @@ public static class SendMessage
         return TypedResults.Ok(new Response(true, message));
     }
 
-    /// <summary>Stores and commits the message; null when it goes to a group the directory doesn't know or the sender isn't in.</summary>
+    /// <summary>
+    /// Stores and commits the message: a direct one as one batch in an implicit transaction (one round trip), a group one
+    /// after share-locking the group; null when the group is unknown or the sender may not post to it.
+    /// </summary>
     private static async Task<AppendedFeed?> TryStoreAsync(
         NpgsqlDataSource dataSource, string appId, Chat21Message message, bool byAdmin, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (message.ChannelType == MessageKind.Direct)
-        {
-            return await MessageStore.StoreAsync(connection, null, appId, message, Participant.OfDirect(message), cancellationToken);
-        }
-
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        Participant[] participants;
-        if (await MessageStore.GroupMembersAsync(connection, transaction, appId, message.Recipient, cancellationToken) is { } members
-            && (byAdmin || members.Contains(message.Sender, StringComparer.Ordinal)))
-        {
-            participants = Participant.OfGroup(members, message.Recipient, message.RecipientFullname);
-        }
-        else
+        await using var transaction = message.ChannelType == MessageKind.Group ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        if (await MessageStore.ParticipantsAsync(connection, transaction, appId, message, byAdmin, cancellationToken) is not { } participants)
         {
             return null;
         }
 
         var appended = await MessageStore.StoreAsync(connection, transaction, appId, message, participants, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return appended;
     }
 

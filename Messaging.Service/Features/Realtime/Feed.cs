@@ -80,7 +80,7 @@ public static class Feed
         RETURNING user_id, seq
         """;
 
-    /// <summary>The append of <paramref name="entries"/> (at most one per user), to run first in a batch; read its rows with <see cref="ReadSeqsAsync"/>.</summary>
+    /// <summary>The append of <paramref name="entries"/> (at most one per user), to run first in a batch given to <see cref="ExecuteAsync"/>.</summary>
     public static NpgsqlBatchCommand Append(string appId, IReadOnlyList<FeedEntry> entries) => new(AppendSql)
     {
         Parameters =
@@ -94,14 +94,25 @@ public static class Feed
         },
     };
 
-    /// <summary>Reads the rows of an <see cref="Append"/> from the current result of <paramref name="reader"/>, in the order of <paramref name="entries"/>.</summary>
-    public static async Task<AppendedFeed> ReadSeqsAsync(
-        NpgsqlDataReader reader, string appId, IReadOnlyList<FeedEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="batch"/>, whose first command is the <see cref="Append"/> of <paramref name="entries"/>, to its end
+    /// (so an error in any later command surfaces here), and returns the numbers the entries received.
+    /// </summary>
+    public static async Task<AppendedFeed> ExecuteAsync(
+        NpgsqlBatch batch, string appId, IReadOnlyList<FeedEntry> entries, CancellationToken cancellationToken)
     {
         var seqByUser = new Dictionary<string, long>(entries.Count, StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            seqByUser[reader.GetString(0)] = reader.GetInt64(1);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                seqByUser[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+                // The commands after the append return no rows; reading past them raises their errors.
+            }
         }
 
         return new(appId, entries, [.. entries.Select(e => seqByUser[e.UserId])]);
@@ -113,8 +124,7 @@ public static class Feed
         CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Append(appId, entries) } };
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await ReadSeqsAsync(reader, appId, entries, cancellationToken);
+        return await ExecuteAsync(batch, appId, entries, cancellationToken);
     }
 
     /// <summary>

@@ -29,7 +29,8 @@ public sealed partial class FeedRelay(IConnectionMultiplexer redis, ILogger<Feed
             for (var i = 0; i < appended.Entries.Count; i++)
             {
                 var entry = appended.Entries[i];
-                if (renderedEntry is null || entry.Data is not null || entry.Message != renderedEntry.Message
+                // A group message is the same data for every member: render it once.
+                if (renderedEntry is null || entry.Data is not null || !ReferenceEquals(entry.Message, renderedEntry.Message)
                     || entry.ConversWith != renderedEntry.ConversWith)
                 {
                     (renderedEntry, rendered) = (entry, entry.Render());
