@@ -6,20 +6,36 @@ namespace Chat.AppHost.Servers;
 /// <summary>Free TCP ports on 127.0.0.1, and whether something listens on one.</summary>
 public static class LoopbackPorts
 {
-    /// <summary>Distinct ports the kernel reports free right now (all held until every one is chosen).</summary>
+    /// <summary>
+    /// Every port handed out by this process. A port is free when it is chosen but its owner binds it only later, so
+    /// without this record the kernel could offer it again in between (seen: the broker was given the port a service
+    /// had been given moments before, and the service could never start).
+    /// </summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>Distinct ports the kernel reports free right now (all held until every one is chosen), never one handed out before.</summary>
     public static int[] Free(int count)
     {
-        var listeners = new List<TcpListener>(count);
+        var listeners = new List<TcpListener>();
         try
         {
-            for (var i = 0; i < count; i++)
+            lock (HandedOut)
             {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
+                var ports = new List<int>(count);
+                while (ports.Count < count)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, 0);
+                    listener.Start();
+                    listeners.Add(listener);
+                    var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                    if (HandedOut.Add(port))
+                    {
+                        ports.Add(port);
+                    }
+                }
 
-            return listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToArray();
+                return [.. ports];
+            }
         }
         finally
         {
