@@ -20,6 +20,14 @@ public sealed partial class PostgresServer : IAsyncDisposable, IManagedServer
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// glibc's malloc gives freed memory back to the kernel as soon as 128 KB sit free at the top of the heap, and
+    /// serves blocks over a (moving) threshold with mmap. A backend's executor allocates and frees such blocks for every
+    /// statement, so under load a backend spent about a sixth of its time in brk and munmap (measured with perf). Keeping
+    /// up to 64 MB and serving blocks under 32 MB from the heap costs some resident memory per backend and no syscalls.
+    /// </summary>
+    private const string MallocTunables = "glibc.malloc.trim_threshold=67108864:glibc.malloc.mmap_threshold=33554432:glibc.malloc.top_pad=16777216";
+
     private readonly ChildProcess process;
 
     private PostgresServer(ChildProcess process, int port, LogRing logs)
@@ -155,6 +163,7 @@ public sealed partial class PostgresServer : IAsyncDisposable, IManagedServer
 
         return new ChildProcessSpec(Path.Combine(binDirectory, "postgres"), arguments)
         {
+            Environment = new Dictionary<string, string?> { ["GLIBC_TUNABLES"] = MallocTunables },
             RunAsUser = runAs,
             StopSignal = Posix.SigInt,
             StopTimeout = StopTimeout,
