@@ -94,6 +94,11 @@ public sealed class SendMessageTests(MessagingFixture fixture)
     [InlineData("""{"sender_fullname":"A","recipient_id":"alice","recipient_fullname":"Me","text":"x"}""", "recipient_id must be another user than the sender")]
     [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","text":5}""", "Invalid JSON body")]
     [InlineData("""{"sender_fullname":""", "Invalid JSON body")]
+    [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","text":"a\u0000b"}""", "text must not contain the NUL character (U+0000)")]
+    [InlineData("""{"sender_fullname":"A\u0000","recipient_id":"bob","recipient_fullname":"Bob","text":"x"}""", "sender_fullname must not contain the NUL character (U+0000)")]
+    [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"\u0000","text":"x"}""", "recipient_fullname must not contain the NUL character (U+0000)")]
+    [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","text":"x","attributes":{"k":["\u0000"]}}""", "attributes must not contain the NUL character (U+0000)")]
+    [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","text":"x","metadata":{"\u0000":1}}""", "metadata must not contain the NUL character (U+0000)")]
     public async Task Bad_input_is_a_400_in_the_chat21_dialect(string json, string message)
     {
         var response = await As("alice").PostAsync($"/api/{app}/messages", new StringContent(json, Encoding.UTF8, "application/json"));
