@@ -16,6 +16,7 @@ builder.AddServiceBus(bus => bus.AddConsumers(typeof(GroupCreatedConsumer).Assem
 builder.Services.AddSingleton<IErrorResponseWriter, Chat21ErrorWriter>();
 builder.Services.AddSingleton<SenderRateLimiter>();
 builder.Services.AddSingleton<FeedRelay>();
+builder.Services.AddSingleton<DirectMessageWriter>();
 builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
 builder.Services.Configure<RealtimeOptions>(builder.Configuration.GetSection(RealtimeOptions.Section));
 builder.Services.AddHostedService<FeedRetention>();

@@ -24,19 +24,23 @@ public sealed class Outbox(OutboxSignal signal)
 
     /// <summary>The insert for one event, to ride in the same <see cref="NpgsqlBatch"/> as the state change.</summary>
     public static NpgsqlBatchCommand Command<TEvent>(TEvent integrationEvent)
-        where TEvent : IntegrationEvent => new("INSERT INTO outbox_messages (id, message_type, payload) VALUES ($1, $2, $3)")
+        where TEvent : IntegrationEvent => Command([integrationEvent]);
+
+    /// <summary>The insert for several events of one type, in one statement.</summary>
+    public static NpgsqlBatchCommand Command<TEvent>(IEnumerable<TEvent> integrationEvents)
+        where TEvent : IntegrationEvent
     {
-        Parameters =
+        var payloads = integrationEvents.Select(e => JsonSerializer.Serialize(e, SerializerOptions)).ToArray();
+        return new("INSERT INTO outbox_messages (id, message_type, payload) SELECT id, $2, payload FROM unnest($1::uuid[], $3::jsonb[]) AS e(id, payload)")
         {
-            new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() },
-            new NpgsqlParameter<string> { TypedValue = typeof(TEvent).FullName! },
-            new NpgsqlParameter<string>
+            Parameters =
             {
-                NpgsqlDbType = NpgsqlDbType.Jsonb,
-                TypedValue = JsonSerializer.Serialize(integrationEvent, SerializerOptions),
+                new NpgsqlParameter<Guid[]> { TypedValue = [.. payloads.Select(_ => Guid.CreateVersion7())] },
+                new NpgsqlParameter<string> { TypedValue = typeof(TEvent).FullName! },
+                new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, TypedValue = payloads },
             },
-        },
-    };
+        };
+    }
 
     /// <summary>Wakes the dispatcher so committed events go out at once rather than on its next poll.</summary>
     public void Notify() => signal.Raise();

@@ -19,32 +19,44 @@ public sealed record Participant(string TimelineOf, string ConversWith, string C
         [.. members.Distinct(StringComparer.Ordinal).Select(member => new Participant(member, groupId, groupName))];
 }
 
+/// <summary>A message and who receives it.</summary>
+public sealed record Delivery(Chat21Message Message, IReadOnlyList<Participant> Participants);
+
 /// <summary>
-/// Stores a message once and delivers it to its participants: a row in each timeline, each
+/// Stores messages once each and delivers them to their participants: a row in each timeline, each
 /// conversation's last message, each participant's feed, and <see cref="MessageSent"/> in the outbox,
 /// all in the caller's transaction. Sends, group system messages and bot replies all come through here.
 /// </summary>
 public static class MessageStore
 {
+    /// <summary>Stores one message; see <see cref="StoreAsync(NpgsqlConnection, NpgsqlTransaction?, string, IReadOnlyList{Delivery}, CancellationToken)"/>.</summary>
+    public static Task<AppendedFeed> StoreAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string appId, Chat21Message message,
+        IReadOnlyList<Participant> participants, CancellationToken cancellationToken) =>
+        StoreAsync(connection, transaction, appId, [new Delivery(message, participants)], cancellationToken);
+
     /// <summary>
-    /// Stores <paramref name="message"/>; publish the returned feed with <see cref="FeedRelay"/> once the transaction
-    /// commits. Without a <paramref name="transaction"/> the batch is its own implicit transaction and has
-    /// committed when this returns, one round trip instead of two.
+    /// Stores <paramref name="deliveries"/>, whose participants must not overlap (a user's feed takes one entry per
+    /// statement); publish the returned feed with <see cref="FeedRelay"/> once the transaction commits. Without a
+    /// <paramref name="transaction"/> the batch is its own implicit transaction and has committed when this returns,
+    /// one round trip instead of two.
     /// </summary>
     public static async Task<AppendedFeed> StoreAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string appId, Chat21Message message,
-        IReadOnlyList<Participant> participants, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string appId, IReadOnlyList<Delivery> deliveries,
+        CancellationToken cancellationToken)
     {
-        var entries = participants.Select(p => FeedEntry.ForMessage(p.TimelineOf, p.ConversWith, message)).ToArray();
+        var rows = deliveries.SelectMany((delivery, index) => delivery.Participants.Select(p => (Participant: p, Index: index))).ToArray();
+        var entries = rows.Select(row => FeedEntry.ForMessage(row.Participant.TimelineOf, row.Participant.ConversWith, deliveries[row.Index].Message)).ToArray();
+        var messages = deliveries.Select(delivery => delivery.Message).ToArray();
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
                 Feed.Append(appId, entries),
-                InsertMessage(appId, message),
-                InsertTimelines(appId, message, participants),
-                UpsertConversations(appId, message, participants),
-                Outbox.Command(ToEvent(appId, message)),
+                InsertMessages(appId, messages),
+                InsertTimelines(appId, rows.Select(row => (row.Participant, messages[row.Index]))),
+                UpsertConversations(appId, messages, rows),
+                Outbox.Command(messages.Select(message => ToEvent(appId, message))),
             },
         };
         return await Feed.ExecuteAsync(batch, appId, entries, cancellationToken);
@@ -76,71 +88,103 @@ public static class MessageStore
                 : null;
     }
 
-    private static NpgsqlBatchCommand InsertMessage(string appId, Chat21Message message) => new(
-        """
-        INSERT INTO messages (message_id, app_id, sender, sender_fullname, recipient, recipient_fullname,
-                              channel_type, type, text, attributes, metadata, timestamp)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-        """)
+    /// <summary>The messages' rows; <c>$2</c>.. are one array per column, which the conversations' upsert reads the same way.</summary>
+    private static NpgsqlBatchCommand InsertMessages(string appId, Chat21Message[] messages)
     {
-        Parameters =
-        {
-            new() { Value = message.MessageId }, new() { Value = appId }, new() { Value = message.Sender },
-            new() { Value = message.SenderFullname }, new() { Value = message.Recipient }, new() { Value = message.RecipientFullname },
-            new() { Value = message.ChannelType }, new() { Value = message.Type }, Text(message.Text),
-            Jsonb(message.Attributes), Jsonb(message.Metadata), new() { Value = message.Timestamp },
-        },
-    };
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO messages (message_id, app_id, sender, sender_fullname, recipient, recipient_fullname,
+                                  channel_type, type, text, attributes, metadata, timestamp)
+            SELECT m.message_id, $1, m.sender, m.sender_fullname, m.recipient, m.recipient_fullname,
+                   m.channel_type, m.type, m.text, m.attributes, m.metadata, m.timestamp
+            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                        $10::jsonb[], $11::jsonb[], $12::bigint[], $13::int[])
+                AS m(message_id, sender, sender_fullname, recipient, recipient_fullname, text, type, channel_type,
+                     attributes, metadata, timestamp, status)
+            """);
+        command.Parameters.Add(new() { Value = appId });
+        AddMessageArrays(command.Parameters, messages);
+        return command;
+    }
 
-    private static NpgsqlBatchCommand InsertTimelines(string appId, Chat21Message message, IReadOnlyList<Participant> participants) => new(
-        """
-        INSERT INTO timelines (app_id, timeline_of, convers_with, timestamp, message_id, status)
-        SELECT $1, p.timeline_of, p.convers_with, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS p(timeline_of, convers_with)
-        """)
+    private static NpgsqlBatchCommand InsertTimelines(string appId, IEnumerable<(Participant Participant, Chat21Message Message)> rows)
     {
-        Parameters =
+        var list = rows.ToArray();
+        return new(
+            """
+            INSERT INTO timelines (app_id, timeline_of, convers_with, timestamp, message_id, status)
+            SELECT $1, t.timeline_of, t.convers_with, t.timestamp, t.message_id, t.status
+            FROM unnest($2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::int[]) AS t(timeline_of, convers_with, timestamp, message_id, status)
+            """)
         {
-            new() { Value = appId },
-            new() { Value = participants.Select(p => p.TimelineOf).ToArray() },
-            new() { Value = participants.Select(p => p.ConversWith).ToArray() },
-            new() { Value = message.Timestamp }, new() { Value = message.MessageId }, new() { Value = message.Status },
-        },
-    };
+            Parameters =
+            {
+                new() { Value = appId },
+                new() { Value = list.Select(row => row.Participant.TimelineOf).ToArray() },
+                new() { Value = list.Select(row => row.Participant.ConversWith).ToArray() },
+                new() { Value = list.Select(row => row.Message.Timestamp).ToArray() },
+                new() { Value = list.Select(row => row.Message.MessageId).ToArray() },
+                new() { Value = list.Select(row => row.Message.Status).ToArray() },
+            },
+        };
+    }
 
     /// <summary>
     /// The sender's conversation shows the message as read; everyone else's is new, one more unread,
     /// and back out of the archive. The feed append before it holds every participant's head lock.
+    /// Each participant row (<c>$2</c>..<c>$5</c>) names its message by position in the message arrays (<c>$6</c>..).
     /// </summary>
-    private static NpgsqlBatchCommand UpsertConversations(string appId, Chat21Message message, IReadOnlyList<Participant> participants) => new(
-        """
-        INSERT INTO conversations (app_id, timeline_of, convers_with, convers_with_fullname, message_id, sender, sender_fullname,
-                                   recipient, recipient_fullname, last_message_text, type, channel_type, attributes, metadata,
-                                   timestamp, status, is_new, unread_count, archived)
-        SELECT $1, p.timeline_of, p.convers_with, p.fullname, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-               p.timeline_of <> $6, CASE WHEN p.timeline_of <> $6 THEN 1 ELSE 0 END, false
-        FROM unnest($2::text[], $3::text[], $4::text[]) AS p(timeline_of, convers_with, fullname)
-        ORDER BY p.timeline_of
-        ON CONFLICT (app_id, timeline_of, convers_with) DO UPDATE SET
-            convers_with_fullname = EXCLUDED.convers_with_fullname, message_id = EXCLUDED.message_id,
-            sender = EXCLUDED.sender, sender_fullname = EXCLUDED.sender_fullname, recipient = EXCLUDED.recipient,
-            recipient_fullname = EXCLUDED.recipient_fullname, last_message_text = EXCLUDED.last_message_text,
-            type = EXCLUDED.type, channel_type = EXCLUDED.channel_type, attributes = EXCLUDED.attributes,
-            metadata = EXCLUDED.metadata, timestamp = EXCLUDED.timestamp, status = EXCLUDED.status, is_new = EXCLUDED.is_new,
-            unread_count = conversations.unread_count + EXCLUDED.unread_count, archived = false
-        """)
+    private static NpgsqlBatchCommand UpsertConversations(
+        string appId, Chat21Message[] messages, (Participant Participant, int Index)[] rows)
     {
-        Parameters =
-        {
-            new() { Value = appId },
-            new() { Value = participants.Select(p => p.TimelineOf).ToArray() },
-            new() { Value = participants.Select(p => p.ConversWith).ToArray() },
-            new() { Value = participants.Select(p => p.ConversWithFullname).ToArray() },
-            new() { Value = message.MessageId }, new() { Value = message.Sender }, new() { Value = message.SenderFullname },
-            new() { Value = message.Recipient }, new() { Value = message.RecipientFullname }, Text(message.Text),
-            new() { Value = message.Type }, new() { Value = message.ChannelType }, Jsonb(message.Attributes), Jsonb(message.Metadata),
-            new() { Value = message.Timestamp }, new() { Value = message.Status },
-        },
-    };
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO conversations (app_id, timeline_of, convers_with, convers_with_fullname, message_id, sender, sender_fullname,
+                                       recipient, recipient_fullname, last_message_text, type, channel_type, attributes, metadata,
+                                       timestamp, status, is_new, unread_count, archived)
+            SELECT $1, p.timeline_of, p.convers_with, p.fullname, m.message_id, m.sender, m.sender_fullname, m.recipient,
+                   m.recipient_fullname, m.text, m.type, m.channel_type, m.attributes, m.metadata, m.timestamp, m.status,
+                   p.timeline_of <> m.sender, CASE WHEN p.timeline_of <> m.sender THEN 1 ELSE 0 END, false
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS p(timeline_of, convers_with, fullname, position)
+            JOIN unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+                        $14::jsonb[], $15::jsonb[], $16::bigint[], $17::int[])
+                WITH ORDINALITY AS m(message_id, sender, sender_fullname, recipient, recipient_fullname, text, type, channel_type,
+                                     attributes, metadata, timestamp, status, position)
+                USING (position)
+            ORDER BY p.timeline_of
+            ON CONFLICT (app_id, timeline_of, convers_with) DO UPDATE SET
+                convers_with_fullname = EXCLUDED.convers_with_fullname, message_id = EXCLUDED.message_id,
+                sender = EXCLUDED.sender, sender_fullname = EXCLUDED.sender_fullname, recipient = EXCLUDED.recipient,
+                recipient_fullname = EXCLUDED.recipient_fullname, last_message_text = EXCLUDED.last_message_text,
+                type = EXCLUDED.type, channel_type = EXCLUDED.channel_type, attributes = EXCLUDED.attributes,
+                metadata = EXCLUDED.metadata, timestamp = EXCLUDED.timestamp, status = EXCLUDED.status, is_new = EXCLUDED.is_new,
+                unread_count = conversations.unread_count + EXCLUDED.unread_count, archived = false
+            """);
+        command.Parameters.Add(new() { Value = appId });
+        command.Parameters.Add(new() { Value = rows.Select(row => row.Participant.TimelineOf).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(row => row.Participant.ConversWith).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(row => row.Participant.ConversWithFullname).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(row => (long)row.Index + 1).ToArray() });
+        AddMessageArrays(command.Parameters, messages);
+        return command;
+    }
+
+    /// <summary>One array per message column, in <see cref="Chat21Message"/>'s order.</summary>
+    private static void AddMessageArrays(NpgsqlParameterCollection parameters, Chat21Message[] messages)
+    {
+        parameters.Add(new() { Value = messages.Select(m => m.MessageId).ToArray() });
+        parameters.Add(new() { Value = messages.Select(m => m.Sender).ToArray() });
+        parameters.Add(new() { Value = messages.Select(m => m.SenderFullname).ToArray() });
+        parameters.Add(new() { Value = messages.Select(m => m.Recipient).ToArray() });
+        parameters.Add(new() { Value = messages.Select(m => m.RecipientFullname).ToArray() });
+        parameters.Add(new() { Value = messages.Select(m => m.Text).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new() { Value = messages.Select(m => m.Type).ToArray() });
+        parameters.Add(new() { Value = messages.Select(m => m.ChannelType).ToArray() });
+        parameters.Add(Jsonb(messages.Select(m => m.Attributes)));
+        parameters.Add(Jsonb(messages.Select(m => m.Metadata)));
+        parameters.Add(new() { Value = messages.Select(m => m.Timestamp).ToArray() });
+        parameters.Add(new() { Value = messages.Select(m => m.Status).ToArray() });
+    }
 
     private static MessageSent ToEvent(string appId, Chat21Message message) => new()
     {
@@ -159,9 +203,9 @@ public static class MessageStore
         Status = message.Status,
     };
 
-    private static NpgsqlParameter Text(string? value) =>
-        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Jsonb(JsonElement? value) =>
-        new() { Value = (object?)value?.GetRawText() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb };
+    private static NpgsqlParameter Jsonb(IEnumerable<JsonElement?> values) => new()
+    {
+        Value = values.Select(value => value?.GetRawText()).ToArray(),
+        NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+    };
 }

@@ -11,4 +11,10 @@ public sealed class MessagingOptions
     /// creates a group and sends to it at once must not be refused for being quicker than the event.
     /// </summary>
     public TimeSpan GroupMembershipWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Direct-message transactions that may be open at once (see <see cref="DirectMessageWriter"/>).</summary>
+    public int DirectWriters { get; set; } = 4;
+
+    /// <summary>The most direct messages stored in one transaction.</summary>
+    public int DirectBatch { get; set; } = 64;
 }

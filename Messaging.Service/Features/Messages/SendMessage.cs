@@ -14,7 +14,8 @@ namespace Chat.Messaging.Features.Messages;
 
 /// <summary>
 /// <c>POST /api/{app_id}/messages</c>: stores a direct or group message and puts it in every
-/// participant's timeline and conversation, with its <see cref="MessageSent"/> event, in one transaction.
+/// participant's timeline and conversation, with its <see cref="MessageSent"/> event, in one transaction
+/// (a direct one through <see cref="DirectMessageWriter"/>, with other direct messages sent at the same time).
 /// </summary>
 public static class SendMessage
 {
@@ -42,6 +43,7 @@ public static class SendMessage
         NpgsqlDataSource dataSource,
         Outbox outbox,
         SenderRateLimiter rateLimiter,
+        DirectMessageWriter directWriter,
         FeedRelay relay,
         IOptions<MessagingOptions> options,
         HttpResponse httpResponse,
@@ -80,11 +82,17 @@ public static class SendMessage
             type, channelType, ObjectOrNull(request.Attributes), ObjectOrNull(request.Metadata),
             request.Timestamp ?? clock.GetUtcNow().ToUnixTimeMilliseconds(), MessageStatus.Sent);
 
-        var appended = await TryStoreAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
+        if (channelType == MessageKind.Direct)
+        {
+            await directWriter.StoreAsync(appId, message);
+            return TypedResults.Ok(new Response(true, message));
+        }
+
+        var appended = await TryStoreInGroupAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
         if (appended is null && await GroupDirectoryWait.UntilMayPostAsync(
                 dataSource, appId, message, caller.IsAdmin, options.Value.GroupMembershipWait, cancellationToken))
         {
-            appended = await TryStoreAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
+            appended = await TryStoreInGroupAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
         }
 
         if (appended is null)
@@ -98,25 +106,21 @@ public static class SendMessage
     }
 
     /// <summary>
-    /// Stores and commits the message: a direct one as one batch in an implicit transaction (one round trip), a group one
-    /// after share-locking the group; null when the group is unknown or the sender may not post to it.
+    /// Stores and commits a group message after share-locking the group; null when the group is unknown or the sender may
+    /// not post to it.
     /// </summary>
-    private static async Task<AppendedFeed?> TryStoreAsync(
+    private static async Task<AppendedFeed?> TryStoreInGroupAsync(
         NpgsqlDataSource dataSource, string appId, Chat21Message message, bool byAdmin, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = message.ChannelType == MessageKind.Group ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await MessageStore.ParticipantsAsync(connection, transaction, appId, message, byAdmin, cancellationToken) is not { } participants)
         {
             return null;
         }
 
         var appended = await MessageStore.StoreAsync(connection, transaction, appId, message, participants, cancellationToken);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
+        await transaction.CommitAsync(cancellationToken);
         return appended;
     }
 

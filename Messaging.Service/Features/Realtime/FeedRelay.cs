@@ -18,12 +18,15 @@ public sealed partial class FeedRelay(IConnectionMultiplexer redis, ILogger<Feed
     /// <summary>False while Redis is unreachable: streams then read their feeds from the database more often.</summary>
     public bool IsConnected => redis.IsConnected;
 
-    /// <summary>Publishes what a committed transaction appended; never throws.</summary>
+    /// <summary>Publishes every pair of arguments (channel, message) in one call, instead of one call per event.</summary>
+    private const string PublishEach = "for i = 1, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end";
+
+    /// <summary>Publishes what a committed transaction appended, in one call to Redis; never throws.</summary>
     public void Publish(AppendedFeed appended)
     {
         try
         {
-            var subscriber = redis.GetSubscriber();
+            var arguments = new RedisValue[appended.Entries.Count * 2];
             FeedEntry? renderedEntry = null;
             var rendered = "";
             for (var i = 0; i < appended.Entries.Count; i++)
@@ -36,10 +39,17 @@ public sealed partial class FeedRelay(IConnectionMultiplexer redis, ILogger<Feed
                     (renderedEntry, rendered) = (entry, entry.Render());
                 }
 
-                subscriber.Publish(
-                    ChannelOf(appended.AppId, entry.UserId),
-                    string.Create(CultureInfo.InvariantCulture, $"{appended.Seqs[i]}\n{entry.Event}\n{rendered}"),
-                    CommandFlags.FireAndForget);
+                arguments[2 * i] = (string?)ChannelOf(appended.AppId, entry.UserId);
+                arguments[2 * i + 1] = string.Create(CultureInfo.InvariantCulture, $"{appended.Seqs[i]}\n{entry.Event}\n{rendered}");
+            }
+
+            if (arguments.Length == 2)
+            {
+                redis.GetSubscriber().Publish((string?)arguments[0], arguments[1], CommandFlags.FireAndForget);
+            }
+            else if (arguments.Length > 2)
+            {
+                redis.GetDatabase().ScriptEvaluate(PublishEach, keys: null, values: arguments, CommandFlags.FireAndForget);
             }
         }
         catch (RedisException exception)

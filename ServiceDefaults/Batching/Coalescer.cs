@@ -1,0 +1,106 @@
+using System.Threading.Channels;
+
+namespace Chat.ServiceDefaults.Batching;
+
+/// <summary>
+/// Gathers work that arrives concurrently into batches. A caller submits one item and awaits its result; up to
+/// <see cref="CoalescerOptions.Concurrency"/> batches run at once, and each takes every item waiting when it starts
+/// (at most <see cref="CoalescerOptions.MaxBatch"/>). A lone item starts a batch of one at once, so light load pays no
+/// delay; under load items queue while batches run, and what a batch pays once (a round trip, a commit) is shared.
+/// </summary>
+/// <remarks>
+/// A batch that throws fails every caller in it; a process that can fail for one item's sake should
+/// answer per item instead (for example with a result that carries the item's error).
+/// </remarks>
+public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
+{
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
+    private readonly Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> process;
+    private readonly CoalescerOptions options;
+    private readonly Task[] runners;
+
+    /// <param name="process">Runs one batch and returns one result per item, in order. Batches already queued run to their end at shutdown.</param>
+    public Coalescer(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> process, CoalescerOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatch, 1);
+        this.process = process;
+        this.options = options;
+        runners = [.. Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(RunAsync))];
+    }
+
+    /// <summary>Queues <paramref name="item"/>; completes with its result once its batch has run.</summary>
+    /// <exception cref="ObjectDisposedException">The coalescer is shutting down.</exception>
+    public Task<TResult> SubmitAsync(TItem item)
+    {
+        var pending = new Pending(item, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        return queue.Writer.TryWrite(pending)
+            ? pending.Result.Task
+            : Task.FromException<TResult>(new ObjectDisposedException(nameof(Coalescer<TItem, TResult>)));
+    }
+
+    /// <summary>Stops taking items, runs the ones already queued, and waits for every batch to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await Task.WhenAll(runners);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(options.MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < options.MaxBatch && queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            if (batch.Count > 0)
+            {
+                await RunBatchAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(List<Pending> batch)
+    {
+        try
+        {
+            Complete(batch, await process([.. batch.Select(pending => pending.Item)]));
+        }
+        catch (Exception exception)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Result.TrySetException(exception);
+            }
+        }
+    }
+
+    private static void Complete(List<Pending> batch, IReadOnlyList<TResult> results)
+    {
+        if (results.Count != batch.Count)
+        {
+            throw new InvalidOperationException($"A batch of {batch.Count} items returned {results.Count} results.");
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Result.TrySetResult(results[i]);
+        }
+    }
+
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Result);
+}
+
+/// <summary>How a <see cref="Coalescer{TItem, TResult}"/> batches.</summary>
+public sealed record CoalescerOptions
+{
+    /// <summary>Batches that may run at once.</summary>
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>The most items one batch takes.</summary>
+    public int MaxBatch { get; init; } = 64;
+}
