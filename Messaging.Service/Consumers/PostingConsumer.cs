@@ -8,17 +8,18 @@ namespace Chat.Messaging.Consumers;
 
 /// <summary>
 /// An idempotent consumer that posts messages (group system messages, bot replies) through <see cref="MessageStore"/>,
-/// and once its transaction commits wakes the outbox and publishes their feeds, as a send does.
+/// and once its transaction commits sends their events and publishes their feeds, as a send does.
 /// </summary>
 public abstract class PostingConsumer<TEvent>(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay) : IdempotentConsumer<TEvent>(dataSource)
     where TEvent : class
 {
     private readonly List<AppendedFeed> posted = [];
+    private readonly OutboxEvents events = new();
 
     protected async Task PostAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string appId, Chat21Message message, IReadOnlyList<Participant> participants,
         CancellationToken cancellationToken) =>
-        posted.Add(await MessageStore.StoreAsync(connection, transaction, appId, message, participants, cancellationToken));
+        posted.Add(await MessageStore.StoreAsync(connection, transaction, appId, message, participants, events, cancellationToken));
 
     /// <summary>Posts a group message to <paramref name="members"/>, the group being the conversation.</summary>
     protected Task PostToGroupAsync(
@@ -30,7 +31,7 @@ public abstract class PostingConsumer<TEvent>(NpgsqlDataSource dataSource, Outbo
     {
         if (posted.Count > 0)
         {
-            outbox.Notify();
+            outbox.Send(events);
             posted.ForEach(relay.Publish);
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Chat.Contracts;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,69 +7,73 @@ using NpgsqlTypes;
 namespace Chat.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Writes integration events into <c>outbox_messages</c> inside the caller's transaction, so an
-/// event exists exactly when the state change it describes was committed.
+/// The integration events one transaction writes to <c>outbox_messages</c>, so an event exists exactly when the state
+/// change it describes was committed. Put <see cref="Add(IntegrationEvent)"/>'s insert in the transaction; once it
+/// commits, hand this to <see cref="Outbox.Send"/>.
+/// </summary>
+public sealed class OutboxEvents
+{
+    private readonly List<OutboxEvent> events = [];
+
+    internal IReadOnlyList<OutboxEvent> Items => events;
+
+    /// <summary>The insert of <paramref name="integrationEvent"/>, to ride in the same <see cref="NpgsqlBatch"/> as the state change.</summary>
+    public NpgsqlBatchCommand Add(IntegrationEvent integrationEvent) => Add([integrationEvent]);
+
+    /// <summary>The insert of several events, in one statement.</summary>
+    public NpgsqlBatchCommand Add(IEnumerable<IntegrationEvent> integrationEvents)
+    {
+        var added = integrationEvents.Select(e => new OutboxEvent(Guid.CreateVersion7(), e)).ToArray();
+        events.AddRange(added);
+        return new("INSERT INTO outbox_messages (id, message_type, payload) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid[]> { TypedValue = [.. added.Select(e => e.Id)] },
+                new NpgsqlParameter<string[]> { TypedValue = [.. added.Select(e => e.Message.GetType().FullName!)] },
+                new NpgsqlParameter<string[]>
+                {
+                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+                    TypedValue = [.. added.Select(e => JsonSerializer.Serialize(e.Message, e.Message.GetType(), Outbox.SerializerOptions))],
+                },
+            },
+        };
+    }
+}
+
+/// <summary>An event with the id of its outbox row, which is also its MessageId on the bus.</summary>
+internal sealed record OutboxEvent(Guid Id, IntegrationEvent Message);
+
+/// <summary>
+/// Hands committed events to the <see cref="OutboxDispatcher"/>, which publishes them from memory and then deletes their
+/// rows: the table is written and deleted from by primary key, never searched on the way. Rows left behind (a crash
+/// between commit and publish, a broker outage, a hand-over dropped because the dispatcher is far behind) are found by
+/// the dispatcher's sweep.
 /// </summary>
 public sealed class Outbox(OutboxSignal signal)
 {
     internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Adds the event to the transaction; call <see cref="Notify"/> after committing.</summary>
-    public static async Task EnqueueAsync<TEvent>(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, TEvent integrationEvent, CancellationToken cancellationToken)
-        where TEvent : IntegrationEvent
+    /// <summary>Publishes the events of a committed transaction; never blocks.</summary>
+    public void Send(OutboxEvents committed)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(integrationEvent) } };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>The insert for one event, to ride in the same <see cref="NpgsqlBatch"/> as the state change.</summary>
-    public static NpgsqlBatchCommand Command<TEvent>(TEvent integrationEvent)
-        where TEvent : IntegrationEvent => Command([integrationEvent]);
-
-    /// <summary>The insert for several events of one type, in one statement.</summary>
-    public static NpgsqlBatchCommand Command<TEvent>(IEnumerable<TEvent> integrationEvents)
-        where TEvent : IntegrationEvent
-    {
-        var payloads = integrationEvents.Select(e => JsonSerializer.Serialize(e, SerializerOptions)).ToArray();
-        return new("INSERT INTO outbox_messages (id, message_type, payload) SELECT id, $2, payload FROM unnest($1::uuid[], $3::jsonb[]) AS e(id, payload)")
+        foreach (var item in committed.Items)
         {
-            Parameters =
-            {
-                new NpgsqlParameter<Guid[]> { TypedValue = [.. payloads.Select(_ => Guid.CreateVersion7())] },
-                new NpgsqlParameter<string> { TypedValue = typeof(TEvent).FullName! },
-                new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, TypedValue = payloads },
-            },
-        };
-    }
-
-    /// <summary>Wakes the dispatcher so committed events go out at once rather than on its next poll.</summary>
-    public void Notify() => signal.Raise();
-}
-
-/// <summary>An in-process doorbell between request handlers and the <see cref="OutboxDispatcher"/>.</summary>
-public sealed class OutboxSignal : IDisposable
-{
-    private readonly SemaphoreSlim bell = new(0, 1);
-
-    public void Raise()
-    {
-        if (bell.CurrentCount == 0)
-        {
-            try
-            {
-                bell.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another caller rang first; one ring is enough.
-            }
+            signal.Hand(item);
         }
     }
+}
 
-    /// <summary>Waits for a ring or the timeout; a cancelled wait simply ends.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        await ((Task)bell.WaitAsync(timeout, cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+/// <summary>Committed events on their way from request handlers to the <see cref="OutboxDispatcher"/>, in process.</summary>
+public sealed class OutboxSignal
+{
+    /// <summary>Events in hand at most; beyond it a hand-over is dropped and its row waits for the sweep.</summary>
+    public const int Capacity = 50_000;
 
-    public void Dispose() => bell.Dispose();
+    private readonly Channel<OutboxEvent> handed = Channel.CreateBounded<OutboxEvent>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    internal ChannelReader<OutboxEvent> Handed => handed.Reader;
+
+    internal void Hand(OutboxEvent item) => handed.Writer.TryWrite(item);
 }

@@ -51,16 +51,27 @@ public sealed class MessagingHost : IAsyncDisposable
         return new MessagingHost(host, connectionString);
     }
 
-    /// <summary>Changes "state" and enqueues its event in one transaction, committing or not.</summary>
-    public async Task WriteAsync(GroupUpdated integrationEvent, bool commit = true)
+    /// <summary>
+    /// Changes "state" and enqueues its event in one transaction, committing or not; a committed event is handed to the
+    /// dispatcher unless <paramref name="handOver"/> is false (as when the process dies between its commit and the hand-over).
+    /// </summary>
+    public async Task WriteAsync(GroupUpdated integrationEvent, bool commit = true, bool handOver = true)
     {
+        var events = new OutboxEvents();
         await using var connection = await DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await Outbox.EnqueueAsync(connection, transaction, integrationEvent, CancellationToken.None);
+        await using (var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { events.Add(integrationEvent) } })
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
+
         if (commit)
         {
             await transaction.CommitAsync();
-            Host.Services.GetRequiredService<Outbox>().Notify();
+            if (handOver)
+            {
+                Host.Services.GetRequiredService<Outbox>().Send(events);
+            }
         }
         else
         {

@@ -39,6 +39,19 @@ public sealed class OutboxInboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_committed_event_never_handed_over_is_published_by_the_sweep_once_it_is_old_enough()
+    {
+        var app = TestIdentity.NewAppId();
+        var written = DateTimeOffset.UtcNow;
+        await host.WriteAsync(MessagingHost.Event(app, 1), handOver: false);
+
+        await Eventually.ReturnsAsync(() => host.EffectsAsync(app), count => count == 1, timeout: TimeSpan.FromSeconds(30));
+        Assert.True(DateTimeOffset.UtcNow - written >= OutboxDispatcher.SweepAge, "the sweep left recent rows to the hand-over");
+        await Eventually.ReturnsAsync(() => host.CountAsync("SELECT count(*) FROM outbox_messages WHERE payload->>'appId' = $1", app), count => count == 0);
+        Assert.Equal(1, await host.EffectsAsync(app));
+    }
+
+    [Fact]
     public async Task An_event_of_a_rolled_back_transaction_is_never_published()
     {
         var app = TestIdentity.NewAppId();

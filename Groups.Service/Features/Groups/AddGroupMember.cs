@@ -37,8 +37,8 @@ public static class AddGroupMember
             return GroupDecision.Accept(
                 Chat21.Success(),
                 GroupWrites.AddMembers(group.AppId, group.GroupId, [memberId], now),
-                GroupWrites.Touch(group, now),
-                Outbox.Command(new GroupMembersChanged
+                GroupWrites.Touch(group, now))
+                .Announcing(new GroupMembersChanged
                 {
                     AppId = group.AppId,
                     GroupId = group.GroupId,
@@ -48,7 +48,7 @@ public static class AddGroupMember
                     Members = [.. group.Members, memberId],
                     ChangedBy = scope.Caller.UserId,
                     Version = group.Version + 1,
-                }));
+                });
         });
     }
 }

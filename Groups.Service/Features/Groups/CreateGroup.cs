@@ -58,6 +58,7 @@ public static class CreateGroup
         var attributes = GroupInput.AttributesJson(request.Attributes);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+        var events = new OutboxEvents();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction)
@@ -66,7 +67,7 @@ public static class CreateGroup
             {
                 GroupWrites.InsertGroup(appId, groupId, request.GroupName!, caller.UserId, attributes, now),
                 GroupWrites.AddMembers(appId, groupId, members, now),
-                Outbox.Command(new GroupCreated
+                events.Add(new GroupCreated
                 {
                     AppId = appId,
                     GroupId = groupId,
@@ -88,7 +89,7 @@ public static class CreateGroup
         }
 
         await transaction.CommitAsync(cancellationToken);
-        outbox.Notify();
+        outbox.Send(events);
 
         var group = new Group(appId, groupId, request.GroupName!, caller.UserId, attributes, now, now, 1, members);
         return TypedResults.Created($"/api/{appId}/groups/{Uri.EscapeDataString(groupId)}", new Response(true, group.ToChat21()));

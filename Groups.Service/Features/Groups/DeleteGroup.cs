@@ -14,14 +14,14 @@ public static class DeleteGroup
         scope.ChangeAsync(group => group.CanManage(scope.Caller)
             ? GroupDecision.Accept(
                 Chat21.Success(),
-                GroupWrites.DeleteGroup(group),
-                Outbox.Command(new GroupDeleted
+                GroupWrites.DeleteGroup(group))
+                .Announcing(new GroupDeleted
                 {
                     AppId = group.AppId,
                     GroupId = group.GroupId,
                     Members = group.Members,
                     DeletedBy = scope.Caller.UserId,
                     Version = group.Version + 1,
-                }))
+                })
             : GroupDecision.Reject(Chat21.Forbidden("Only the group owner or an admin can delete the group")));
 }

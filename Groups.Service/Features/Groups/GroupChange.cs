@@ -1,3 +1,4 @@
+using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
 using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
@@ -6,12 +7,14 @@ using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
-/// <summary>What a change to an existing group decided: the answer, and the writes (events included) that go with it.</summary>
-internal sealed record GroupDecision(IResult Response, IReadOnlyList<NpgsqlBatchCommand> Writes)
+/// <summary>What a change to an existing group decided: the answer, the writes that go with it, and the event that announces it.</summary>
+internal sealed record GroupDecision(IResult Response, IReadOnlyList<NpgsqlBatchCommand> Writes, IntegrationEvent? Announcement)
 {
-    public static GroupDecision Reject(IResult response) => new(response, []);
+    public static GroupDecision Reject(IResult response) => new(response, [], null);
 
-    public static GroupDecision Accept(IResult response, params NpgsqlBatchCommand[] writes) => new(response, writes);
+    public static GroupDecision Accept(IResult response, params NpgsqlBatchCommand[] writes) => new(response, writes, null);
+
+    public GroupDecision Announcing(IntegrationEvent announcement) => this with { Announcement = announcement };
 }
 
 /// <summary>What every request about one existing group binds: its route values, the caller, and the services a change needs.</summary>
@@ -29,7 +32,7 @@ internal readonly record struct GroupScope(
 
     /// <summary>
     /// The one path every change to an existing group takes: lock the group row, let the feature
-    /// decide, write its rows and its event in the same transaction, commit, wake the outbox.
+    /// decide, write its rows and its event in the same transaction, commit, send the event.
     /// </summary>
     public async Task<IResult> ChangeAsync(Func<Group, GroupDecision> decide)
     {
@@ -44,15 +47,21 @@ internal readonly record struct GroupScope(
         var decision = decide(group);
         if (decision.Writes.Count > 0)
         {
+            var events = new OutboxEvents();
             await using var batch = new NpgsqlBatch(connection, transaction);
             foreach (var write in decision.Writes)
             {
                 batch.BatchCommands.Add(write);
             }
 
+            if (decision.Announcement is { } announcement)
+            {
+                batch.BatchCommands.Add(events.Add(announcement));
+            }
+
             await batch.ExecuteNonQueryAsync(CancellationToken);
             await transaction.CommitAsync(CancellationToken);
-            Outbox.Notify();
+            Outbox.Send(events);
         }
 
         return decision.Response;

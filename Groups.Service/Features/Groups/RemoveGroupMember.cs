@@ -31,8 +31,8 @@ public static class RemoveGroupMember
             return GroupDecision.Accept(
                 Chat21.Success(),
                 GroupWrites.RemoveMembers(group, [memberId]),
-                GroupWrites.Touch(group, scope.Now()),
-                Outbox.Command(new GroupMembersChanged
+                GroupWrites.Touch(group, scope.Now()))
+                .Announcing(new GroupMembersChanged
                 {
                     AppId = group.AppId,
                     GroupId = group.GroupId,
@@ -42,6 +42,6 @@ public static class RemoveGroupMember
                     Members = group.Members.Where(m => !string.Equals(m, memberId, StringComparison.Ordinal)).ToList(),
                     ChangedBy = scope.Caller.UserId,
                     Version = group.Version + 1,
-                }));
+                });
         });
 }

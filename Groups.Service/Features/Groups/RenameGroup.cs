@@ -32,8 +32,8 @@ public static class RenameGroup
             var renamed = group with { Name = name, UpdatedOn = now, Version = group.Version + 1 };
             return GroupDecision.Accept(
                 Chat21.Result(renamed.ToChat21()),
-                GroupWrites.Touch(group, now, name: name),
-                Outbox.Command(new GroupUpdated
+                GroupWrites.Touch(group, now, name: name))
+                .Announcing(new GroupUpdated
                 {
                     AppId = group.AppId,
                     GroupId = group.GroupId,
@@ -41,7 +41,7 @@ public static class RenameGroup
                     Attributes = group.Attributes,
                     ChangedBy = scope.Caller.UserId,
                     Version = renamed.Version,
-                }));
+                });
         });
     }
 }

@@ -44,8 +44,8 @@ public static class ReplaceGroupMembers
                 Chat21.Success(),
                 GroupWrites.RemoveMembers(group, left),
                 GroupWrites.AddMembers(group.AppId, group.GroupId, joined, now),
-                GroupWrites.Touch(group, now),
-                Outbox.Command(new GroupMembersChanged
+                GroupWrites.Touch(group, now))
+                .Announcing(new GroupMembersChanged
                 {
                     AppId = group.AppId,
                     GroupId = group.GroupId,
@@ -55,7 +55,7 @@ public static class ReplaceGroupMembers
                     Members = [.. group.Members.Where(wantedSet.Contains), .. joined],
                     ChangedBy = scope.Caller.UserId,
                     Version = group.Version + 1,
-                }));
+                });
         });
     }
 }

@@ -42,8 +42,8 @@ public static class UpdateGroupAttributes
             var updated = group with { AttributesJson = merged.ToJsonString(), UpdatedOn = now, Version = group.Version + 1 };
             return GroupDecision.Accept(
                 Chat21.Result(updated.ToChat21()),
-                GroupWrites.Touch(group, now, attributesJson: updated.AttributesJson),
-                Outbox.Command(new GroupUpdated
+                GroupWrites.Touch(group, now, attributesJson: updated.AttributesJson))
+                .Announcing(new GroupUpdated
                 {
                     AppId = group.AppId,
                     GroupId = group.GroupId,
@@ -51,7 +51,7 @@ public static class UpdateGroupAttributes
                     Attributes = updated.Attributes,
                     ChangedBy = scope.Caller.UserId,
                     Version = updated.Version,
-                }));
+                });
         });
     }
 }

@@ -87,23 +87,23 @@ public static class MarkConversationRead
             ? [FeedEntry.ForConversation(caller.UserId, with, FeedConversation.Read), FeedEntry.ForStatus(with, caller.UserId, seen, MessageStatus.Seen)]
             : [FeedEntry.ForConversation(caller.UserId, with, FeedConversation.Read)];
         var appended = await Feed.AppendAsync(connection, transaction, appId, changes, cancellationToken);
+        var events = new OutboxEvents();
         if (seen.Count > 0)
         {
-            await Outbox.EnqueueAsync(connection, transaction, new MessagesSeen
+            await using var enqueue = new NpgsqlBatch(connection, transaction);
+            enqueue.BatchCommands.Add(events.Add(new MessagesSeen
             {
                 AppId = appId,
                 Reader = caller.UserId,
                 ConversWith = with,
                 MessageIds = seen,
                 Timestamp = clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            }, cancellationToken);
+            }));
+            await enqueue.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        if (seen.Count > 0)
-        {
-            outbox.Notify();
-        }
+        outbox.Send(events);
 
         relay.Publish(appended);
 

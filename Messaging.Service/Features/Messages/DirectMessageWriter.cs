@@ -62,7 +62,6 @@ public sealed class DirectMessageWriter : IAsyncDisposable
             }
         }
 
-        outbox.Notify();
         return outcomes;
     }
 
@@ -84,7 +83,10 @@ public sealed class DirectMessageWriter : IAsyncDisposable
         await using var connection = await dataSource.OpenConnectionAsync();
         var appId = sends[transaction[0]].AppId;
         var deliveries = transaction.Select(index => new Delivery(sends[index].Message, Participant.OfDirect(sends[index].Message))).ToArray();
-        relay.Publish(await MessageStore.StoreAsync(connection, null, appId, deliveries, CancellationToken.None));
+        var events = new OutboxEvents();
+        var appended = await MessageStore.StoreAsync(connection, null, appId, deliveries, events, CancellationToken.None);
+        relay.Publish(appended);
+        outbox.Send(events);
     }
 
     /// <summary>

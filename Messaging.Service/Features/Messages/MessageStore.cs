@@ -29,21 +29,22 @@ public sealed record Delivery(Chat21Message Message, IReadOnlyList<Participant> 
 /// </summary>
 public static class MessageStore
 {
-    /// <summary>Stores one message; see <see cref="StoreAsync(NpgsqlConnection, NpgsqlTransaction?, string, IReadOnlyList{Delivery}, CancellationToken)"/>.</summary>
+    /// <summary>Stores one message; see <see cref="StoreAsync(NpgsqlConnection, NpgsqlTransaction?, string, IReadOnlyList{Delivery}, OutboxEvents, CancellationToken)"/>.</summary>
     public static Task<AppendedFeed> StoreAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, string appId, Chat21Message message,
-        IReadOnlyList<Participant> participants, CancellationToken cancellationToken) =>
-        StoreAsync(connection, transaction, appId, [new Delivery(message, participants)], cancellationToken);
+        IReadOnlyList<Participant> participants, OutboxEvents events, CancellationToken cancellationToken) =>
+        StoreAsync(connection, transaction, appId, [new Delivery(message, participants)], events, cancellationToken);
 
     /// <summary>
     /// Stores <paramref name="deliveries"/>, whose participants must not overlap (a user's feed takes one entry per
-    /// statement); publish the returned feed with <see cref="FeedRelay"/> once the transaction commits. Without a
+    /// statement), adding their <see cref="MessageSent"/> to <paramref name="events"/>; once the transaction commits,
+    /// publish the returned feed with <see cref="FeedRelay"/> and send the events with <see cref="Outbox"/>. Without a
     /// <paramref name="transaction"/> the batch is its own implicit transaction and has committed when this returns,
     /// one round trip instead of two.
     /// </summary>
     public static async Task<AppendedFeed> StoreAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, string appId, IReadOnlyList<Delivery> deliveries,
-        CancellationToken cancellationToken)
+        OutboxEvents events, CancellationToken cancellationToken)
     {
         var rows = deliveries.SelectMany((delivery, index) => delivery.Participants.Select(p => (Participant: p, Index: index))).ToArray();
         var entries = rows.Select(row => FeedEntry.ForMessage(row.Participant.TimelineOf, row.Participant.ConversWith, deliveries[row.Index].Message)).ToArray();
@@ -56,7 +57,7 @@ public static class MessageStore
                 InsertMessages(appId, messages),
                 InsertTimelines(appId, rows.Select(row => (row.Participant, messages[row.Index]))),
                 UpsertConversations(appId, messages, rows),
-                Outbox.Command(messages.Select(message => ToEvent(appId, message))),
+                events.Add(messages.Select(message => ToEvent(appId, message))),
             },
         };
         return await Feed.ExecuteAsync(batch, appId, entries, cancellationToken);

@@ -88,11 +88,12 @@ public static class SendMessage
             return TypedResults.Ok(new Response(true, message));
         }
 
-        var appended = await TryStoreInGroupAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
+        var events = new OutboxEvents();
+        var appended = await TryStoreInGroupAsync(dataSource, appId, message, caller.IsAdmin, events, cancellationToken);
         if (appended is null && await GroupDirectoryWait.UntilMayPostAsync(
                 dataSource, appId, message, caller.IsAdmin, options.Value.GroupMembershipWait, cancellationToken))
         {
-            appended = await TryStoreInGroupAsync(dataSource, appId, message, caller.IsAdmin, cancellationToken);
+            appended = await TryStoreInGroupAsync(dataSource, appId, message, caller.IsAdmin, events, cancellationToken);
         }
 
         if (appended is null)
@@ -100,7 +101,7 @@ public static class SendMessage
             return Chat21.Forbidden("Only members of the group can send messages to it");
         }
 
-        outbox.Notify();
+        outbox.Send(events);
         relay.Publish(appended);
         return TypedResults.Ok(new Response(true, message));
     }
@@ -110,7 +111,7 @@ public static class SendMessage
     /// not post to it.
     /// </summary>
     private static async Task<AppendedFeed?> TryStoreInGroupAsync(
-        NpgsqlDataSource dataSource, string appId, Chat21Message message, bool byAdmin, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, string appId, Chat21Message message, bool byAdmin, OutboxEvents events, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -119,7 +120,7 @@ public static class SendMessage
             return null;
         }
 
-        var appended = await MessageStore.StoreAsync(connection, transaction, appId, message, participants, cancellationToken);
+        var appended = await MessageStore.StoreAsync(connection, transaction, appId, message, participants, events, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return appended;
     }

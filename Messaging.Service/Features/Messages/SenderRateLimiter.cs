@@ -1,3 +1,4 @@
+using Chat.ServiceDefaults.Batching;
 using StackExchange.Redis;
 
 namespace Chat.Messaging.Features.Messages;
@@ -6,34 +7,58 @@ namespace Chat.Messaging.Features.Messages;
 /// Chat21's per-sender limit: a token bucket per app and sender, <c>Capacity</c> messages refilling
 /// <c>RefillPerMinute</c> a minute, kept in Redis by one script so every replica draws from the same bucket.
 /// Settings come from <c>Messaging:SenderRateLimit</c>, overridden per app under <c>Apps:{app_id}</c>.
+/// Takes that arrive together go to Redis in one call (<see cref="Coalescer{TItem, TResult}"/>).
 /// When Redis can't be reached the message goes through: a send is never refused for want of the cache.
 /// </summary>
-public sealed class SenderRateLimiter(IConnectionMultiplexer redis, IConfiguration configuration, TimeProvider clock, ILogger<SenderRateLimiter> logger)
+public sealed class SenderRateLimiter : IAsyncDisposable
 {
     public const string Section = "Messaging:SenderRateLimit";
     public const int DefaultCapacity = 30;
     public const int DefaultRefillPerMinute = 30;
 
-    /// <summary>Refills the bucket for the time since its last use, then takes a token; returns 0, or the milliseconds until one is available.</summary>
-    private const string TakeToken =
+    /// <summary>
+    /// For each bucket <c>KEYS[i]</c> with capacity <c>ARGV[2i]</c> and refill per minute <c>ARGV[2i+1]</c> at time <c>ARGV[1]</c>:
+    /// refills it for the time since its last use, then takes a token. Returns per bucket 0, or the milliseconds until a
+    /// token is available. A sender named twice draws twice, in order.
+    /// </summary>
+    private const string TakeTokens =
         """
-        local capacity = tonumber(ARGV[1])
-        local per_ms = tonumber(ARGV[2]) / 60000
-        local now = tonumber(ARGV[3])
-        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-        local tokens = tonumber(state[1]) or capacity
-        local at = tonumber(state[2]) or now
-        tokens = math.min(capacity, tokens + math.max(0, now - at) * per_ms)
-        local wait = 0
-        if tokens >= 1 then
-            tokens = tokens - 1
-        else
-            wait = math.ceil((1 - tokens) / per_ms)
+        local now = tonumber(ARGV[1])
+        local waits = {}
+        for i = 1, #KEYS do
+            local capacity = tonumber(ARGV[2 * i])
+            local per_ms = tonumber(ARGV[2 * i + 1]) / 60000
+            local state = redis.call('HMGET', KEYS[i], 'tokens', 'at')
+            local tokens = tonumber(state[1]) or capacity
+            local at = tonumber(state[2]) or now
+            tokens = math.min(capacity, tokens + math.max(0, now - at) * per_ms)
+            local wait = 0
+            if tokens >= 1 then
+                tokens = tokens - 1
+            else
+                wait = math.ceil((1 - tokens) / per_ms)
+            end
+            redis.call('HMSET', KEYS[i], 'tokens', tostring(tokens), 'at', tostring(math.max(now, at)))
+            redis.call('PEXPIRE', KEYS[i], math.ceil(capacity / per_ms) + 1000)
+            waits[i] = wait
         end
-        redis.call('HMSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(math.max(now, at)))
-        redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / per_ms) + 1000)
-        return wait
+        return waits
         """;
+
+    private readonly IConnectionMultiplexer redis;
+    private readonly IConfiguration configuration;
+    private readonly TimeProvider clock;
+    private readonly ILogger<SenderRateLimiter> logger;
+    private readonly Coalescer<Take, long> takes;
+
+    public SenderRateLimiter(IConnectionMultiplexer redis, IConfiguration configuration, TimeProvider clock, ILogger<SenderRateLimiter> logger)
+    {
+        this.redis = redis;
+        this.configuration = configuration;
+        this.clock = clock;
+        this.logger = logger;
+        takes = new(TakeAllAsync, new CoalescerOptions { Concurrency = 2, MaxBatch = 128 });
+    }
 
     /// <summary>A bucket's size and refill rate.</summary>
     public sealed record Limit(int Capacity, int RefillPerMinute);
@@ -53,10 +78,7 @@ public sealed class SenderRateLimiter(IConnectionMultiplexer redis, IConfigurati
     {
         try
         {
-            var wait = (long)await redis.GetDatabase().ScriptEvaluateAsync(
-                TakeToken,
-                [$"messaging:sender-rate:{appId}:{sender}"],
-                [limit.Capacity, limit.RefillPerMinute, clock.GetUtcNow().ToUnixTimeMilliseconds()]);
+            var wait = await takes.SubmitAsync(new($"messaging:sender-rate:{appId}:{sender}", limit));
             return wait > 0 ? TimeSpan.FromMilliseconds(wait) : null;
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -65,4 +87,22 @@ public sealed class SenderRateLimiter(IConnectionMultiplexer redis, IConfigurati
             return null;
         }
     }
+
+    public ValueTask DisposeAsync() => takes.DisposeAsync();
+
+    private async Task<IReadOnlyList<long>> TakeAllAsync(IReadOnlyList<Take> batch)
+    {
+        var arguments = new RedisValue[1 + 2 * batch.Count];
+        arguments[0] = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            arguments[1 + 2 * i] = batch[i].Limit.Capacity;
+            arguments[2 + 2 * i] = batch[i].Limit.RefillPerMinute;
+        }
+
+        var waits = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeTokens, [.. batch.Select(take => (RedisKey)take.Key)], arguments))!;
+        return [.. waits.Select(wait => (long)wait)];
+    }
+
+    private sealed record Take(string Key, Limit Limit);
 }

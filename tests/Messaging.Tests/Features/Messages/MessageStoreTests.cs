@@ -1,5 +1,6 @@
 extern alias MessagingService;
 
+using Chat.ServiceDefaults.Messaging;
 using Chat.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -23,9 +24,9 @@ public sealed class MessageStoreTests(MessagingFixture fixture)
             null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 100);
         await using var connection = await dataSource.OpenConnectionAsync();
 
-        var stored = await MessageStore.StoreAsync(connection, null, app, message, Participant.OfDirect(message), CancellationToken.None);
+        var stored = await MessageStore.StoreAsync(connection, null, app, message, Participant.OfDirect(message), new OutboxEvents(), CancellationToken.None);
         var duplicate = await Assert.ThrowsAsync<PostgresException>(() =>
-            MessageStore.StoreAsync(connection, null, app, message, Participant.OfDirect(message), CancellationToken.None));
+            MessageStore.StoreAsync(connection, null, app, message, Participant.OfDirect(message), new OutboxEvents(), CancellationToken.None));
 
         Assert.Equal([1L, 1L], stored.Seqs);
         Assert.Equal(PostgresErrorCodes.UniqueViolation, duplicate.SqlState);

@@ -41,6 +41,23 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_sends_of_one_sender_draw_from_one_bucket_exactly()
+    {
+        var client = fixture.ClientFor(TestIdentity.User(App, sender));
+        var others = Enumerable.Range(0, 20).Select(i => fixture.ClientFor(TestIdentity.User(App, $"{sender}-other-{i}"))).ToArray();
+
+        // Other senders' takes go to Redis with these in the same calls; each bucket still counts its own.
+        var responses = await Task.WhenAll(
+            Enumerable.Range(0, 12).Select(i => SendAsync(client, App, sender, $"peer-{i}"))
+                .Concat(others.Select((other, i) => SendAsync(other, App, $"{sender}-other-{i}", "bob"))));
+
+        var own = responses.Take(12).Select(response => response.StatusCode).ToArray();
+        Assert.Equal(MessagingFixture.RateLimitedCapacity, own.Count(status => status == HttpStatusCode.OK));
+        Assert.Equal(12 - MessagingFixture.RateLimitedCapacity, own.Count(status => status == HttpStatusCode.TooManyRequests));
+        Assert.All(responses.Skip(12), response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+    }
+
+    [Fact]
     public async Task The_limit_is_per_sender()
     {
         for (var i = 0; i <= MessagingFixture.RateLimitedCapacity; i++)

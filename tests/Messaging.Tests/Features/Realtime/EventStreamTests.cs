@@ -3,6 +3,7 @@ extern alias MessagingService;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.ServiceDefaults.Messaging;
 using Chat.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -223,7 +224,7 @@ public sealed class EventStreamTests(MessagingFixture fixture)
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await MessageStore.StoreAsync(connection, transaction, app, message, Participant.OfDirect(message), CancellationToken.None);
+            await MessageStore.StoreAsync(connection, transaction, app, message, Participant.OfDirect(message), new OutboxEvents(), CancellationToken.None);
             await transaction.CommitAsync();
         }
 
