@@ -40,8 +40,8 @@ public static class DatabaseExtensions
     /// <summary>
     /// Defaults for settings the connection string leaves out. A pool sized to the CPUs: more backends
     /// than cores only queue inside PostgreSQL, and on a small machine dozens of them thrash it.
-    /// Automatic preparation: every query here is a fixed, parameterized text run many times. No reset
-    /// on close: see below.
+    /// Automatic preparation: every query here is a fixed, parameterized text run many times, planned once
+    /// (see below). No reset on close: see below.
     /// </summary>
     internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings, string connectionString, string applicationName)
     {
@@ -65,6 +65,15 @@ public static class DatabaseExtensions
         {
             settings.MaxAutoPrepare = 64;
             settings.AutoPrepareMinUsages = 2;
+        }
+
+        // A prepared statement is planned anew for its parameters until PostgreSQL judges a generic plan no dearer, and
+        // with skewed data it may never do so: measured, the list-my-groups query was planned on every execution, 150 µs
+        // of planning for 13 µs of work. Every query here is a short key lookup or keyed write whose plan doesn't depend
+        // on the values, so the generic plan is the right one, made once per connection.
+        if (!given.Contains("Options"))
+        {
+            settings.Options = "-c plan_cache_mode=force_generic_plan";
         }
     }
 }
