@@ -25,12 +25,16 @@ public static class Extensions
     /// <summary>
     /// Log levels every process starts from; the lowest-priority source, so appsettings and environment
     /// variables override them. Per-request framework logs and per-command database logs would cost
-    /// more than the requests themselves.
+    /// more than the requests themselves. Hosting's diagnostics logger is off: while it is on (at any level)
+    /// ASP.NET Core starts an Activity for every request only to put trace ids in log scopes, and an outgoing
+    /// HTTP call under it starts another (measured in the gateway: a visible share of its CPU per request).
+    /// With OTLP tracing on, the tracer's listener starts them anyway.
     /// </summary>
     private static readonly Dictionary<string, string?> DefaultLogLevels = new()
     {
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Npgsql"] = "Warning",
         ["Logging:LogLevel:MassTransit"] = "Warning",
