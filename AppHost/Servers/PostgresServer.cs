@@ -155,6 +155,11 @@ public sealed partial class PostgresServer : IAsyncDisposable, IManagedServer
             // TCP only: socket paths under a deep data folder would exceed the 107-byte limit.
             "-c", "unix_socket_directories=",
             "-c", "max_connections=200",
+            // The first change to a page after a checkpoint writes the whole page to the WAL. Under send load the indexes
+            // take writes all over, and with the default 1 GB between checkpoints (one every ~40 s) full pages were 60% of
+            // the WAL; with 4 GB and 15 minutes the WAL per message fell from 8.5 KB to 3.3 KB (measured).
+            "-c", "max_wal_size=4GB",
+            "-c", "checkpoint_timeout=15min",
         ];
         if (!durable)
         {
