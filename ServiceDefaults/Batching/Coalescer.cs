@@ -29,11 +29,16 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
         runners = [.. Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(RunAsync))];
     }
 
-    /// <summary>Queues <paramref name="item"/>; completes with its result once its batch has run.</summary>
+    /// <summary>
+    /// Queues <paramref name="item"/>; completes with its result once its batch has run. The caller's continuation runs
+    /// on the batch's runner, one caller after another, until each first waits: a thread-pool hop per item would cost
+    /// more than the few microseconds a request needs to answer (measured: 10% of Messaging's CPU per send). A caller
+    /// must therefore not block after its await.
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The coalescer is shutting down.</exception>
     public Task<TResult> SubmitAsync(TItem item)
     {
-        var pending = new Pending(item, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(item, new(TaskCreationOptions.None));
         return queue.Writer.TryWrite(pending)
             ? pending.Result.Task
             : Task.FromException<TResult>(new ObjectDisposedException(nameof(Coalescer<TItem, TResult>)));
