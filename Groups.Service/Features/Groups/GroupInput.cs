@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Chat.ServiceDefaults.Validation;
 
 namespace Chat.Groups.Features.Groups;
 
@@ -17,6 +18,7 @@ internal static class GroupInput
     public static string? NameError(string? name, string field = "group_name") =>
         string.IsNullOrWhiteSpace(name) ? $"{field} is mandatory"
         : name.Length > MaxNameLength ? $"{field} is longer than {MaxNameLength} characters"
+        : StoredText.HasNul(name) ? StoredText.NulError(field)
         : null;
 
     /// <summary>
@@ -68,11 +70,11 @@ internal static class GroupInput
         return true;
     }
 
-    /// <summary>Attributes, when given, are a JSON object.</summary>
+    /// <summary>Attributes, when given, are a JSON object PostgreSQL can store.</summary>
     public static string? AttributesError(JsonElement? attributes) =>
-        attributes is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) }
-            ? "attributes must be a JSON object"
-            : null;
+        attributes is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) } ? "attributes must be a JSON object"
+        : attributes is { ValueKind: JsonValueKind.Object } json && StoredText.HasNul(json) ? StoredText.NulError("attributes")
+        : null;
 
     public static string? AttributesJson(JsonElement? attributes) =>
         attributes is { ValueKind: JsonValueKind.Object } obj ? obj.GetRawText() : null;

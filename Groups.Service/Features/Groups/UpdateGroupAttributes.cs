@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
 using Chat.ServiceDefaults.Messaging;
+using Chat.ServiceDefaults.Validation;
 
 namespace Chat.Groups.Features.Groups;
 
@@ -23,6 +24,11 @@ public static class UpdateGroupAttributes
         if (request.Attributes is not { ValueKind: JsonValueKind.Object } changes)
         {
             return Task.FromResult(Chat21.BadRequest("attributes is mandatory and must be a JSON object"));
+        }
+
+        if (StoredText.HasNul(changes))
+        {
+            return Task.FromResult(Chat21.BadRequest(StoredText.NulError("attributes")));
         }
 
         return scope.ChangeAsync(group =>

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Chat.ServiceDefaults.Validation;
 
 namespace Chat.Messaging.Features.Messages;
 
@@ -17,35 +18,20 @@ internal static class MessageInput
     public static string? NameError(string? name, string field) =>
         string.IsNullOrWhiteSpace(name) ? $"{field} is mandatory"
         : name.Length > MaxNameLength ? $"{field} is longer than {MaxNameLength} characters"
-        : name.Contains('\0') ? NulError(field)
+        : StoredText.HasNul(name) ? StoredText.NulError(field)
         : null;
 
     /// <summary>Checks the text against the type: a text message needs one, any text has a size limit.</summary>
     public static string? TextError(string? text, string type) =>
         type == MessageKind.Text && string.IsNullOrEmpty(text) ? "text is mandatory for text messages"
         : text is { Length: > MaxTextLength } ? $"text is longer than {MaxTextLength} characters"
-        : text is not null && text.Contains('\0') ? NulError("text")
+        : StoredText.HasNul(text) ? StoredText.NulError("text")
         : null;
 
     public static string? ObjectError(JsonElement? value, string field) =>
         value is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) } ? $"{field} must be a JSON object"
-        : value is { ValueKind: JsonValueKind.Object } json && ContainsNul(json) ? NulError(field)
+        : value is { ValueKind: JsonValueKind.Object } json && StoredText.HasNul(json) ? StoredText.NulError(field)
         : null;
-
-    /// <summary>Whether a name or string anywhere in <paramref name="json"/> holds U+0000 (which JSON can only spell <c>\u0000</c>).</summary>
-    private static bool ContainsNul(JsonElement json) =>
-        json.GetRawText().Contains("u0000", StringComparison.OrdinalIgnoreCase) && HasNul(json);
-
-    private static bool HasNul(JsonElement json) => json.ValueKind switch
-    {
-        JsonValueKind.Object => json.EnumerateObject().Any(property => property.Name.Contains('\0') || HasNul(property.Value)),
-        JsonValueKind.Array => json.EnumerateArray().Any(HasNul),
-        JsonValueKind.String => json.GetString()!.Contains('\0'),
-        _ => false,
-    };
-
-    /// <summary>PostgreSQL stores no NUL character in text or JSON, so a value with one can't be kept as sent.</summary>
-    private static string NulError(string field) => $"{field} must not contain the NUL character (U+0000)";
 
     /// <summary>An image is described by its metadata: <c>src</c>, <c>width</c> and <c>height</c>.</summary>
     public static string? ImageError(JsonElement? metadata) =>

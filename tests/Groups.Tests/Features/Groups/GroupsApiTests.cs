@@ -69,6 +69,8 @@ public sealed class GroupsApiTests(GroupsFixture fixture)
     [InlineData("""{"group_name":"x","group_members":{},"group_id":"a/b"}""", "group_id is not a valid id")]
     [InlineData("""{"group_name": 5,"group_members":{}}""", "Invalid JSON body")]
     [InlineData("""{"group_name":""", "Invalid JSON body")]
+    [InlineData("""{"group_name":"a\u0000b","group_members":{}}""", "group_name must not contain the NUL character (U+0000)")]
+    [InlineData("""{"group_name":"x","group_members":{},"attributes":{"k":{"\u0000":1}}}""", "attributes must not contain the NUL character (U+0000)")]
     public async Task Create_rejects_bad_input_with_400_in_the_chat21_dialect(string json, string message)
     {
         var response = await As("alice").PostAsync($"/api/{app}/groups", new StringContent(json, Encoding.UTF8, "application/json"));
@@ -200,6 +202,8 @@ public sealed class GroupsApiTests(GroupsFixture fixture)
 
         Assert.Equal(HttpStatusCode.Forbidden, (await As("bob").PutAsJsonAsync($"/api/{app}/groups/{uid}", new { group_name = "Hijack" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await As("alice").PutAsJsonAsync($"/api/{app}/groups/{uid}/attributes", new { attributes = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await As("alice").PutAsJsonAsync($"/api/{app}/groups/{uid}/attributes", new { attributes = new { k = "a\0b" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await As("alice").PutAsJsonAsync($"/api/{app}/groups/{uid}", new { group_name = "a\0b" })).StatusCode);
     }
 
     [Fact]
