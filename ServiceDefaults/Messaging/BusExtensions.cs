@@ -24,7 +24,6 @@ public static class BusExtensions
         var broker = new Uri(connectionString);
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
 
-        builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(

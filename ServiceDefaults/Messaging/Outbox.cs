@@ -50,30 +50,24 @@ internal sealed record OutboxEvent(Guid Id, IntegrationEvent Message);
 /// between commit and publish, a broker outage, a hand-over dropped because the dispatcher is far behind) are found by
 /// the dispatcher's sweep.
 /// </summary>
-public sealed class Outbox(OutboxSignal signal)
-{
-    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
-
-    /// <summary>Publishes the events of a committed transaction; never blocks.</summary>
-    public void Send(OutboxEvents committed)
-    {
-        foreach (var item in committed.Items)
-        {
-            signal.Hand(item);
-        }
-    }
-}
-
-/// <summary>Committed events on their way from request handlers to the <see cref="OutboxDispatcher"/>, in process.</summary>
-public sealed class OutboxSignal
+public sealed class Outbox
 {
     /// <summary>Events in hand at most; beyond it a hand-over is dropped and its row waits for the sweep.</summary>
     public const int Capacity = 50_000;
+
+    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
     private readonly Channel<OutboxEvent> handed = Channel.CreateBounded<OutboxEvent>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     internal ChannelReader<OutboxEvent> Handed => handed.Reader;
 
-    internal void Hand(OutboxEvent item) => handed.Writer.TryWrite(item);
+    /// <summary>Publishes the events of a committed transaction; never blocks.</summary>
+    public void Send(OutboxEvents committed)
+    {
+        foreach (var item in committed.Items)
+        {
+            handed.Writer.TryWrite(item);
+        }
+    }
 }

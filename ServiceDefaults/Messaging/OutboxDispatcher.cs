@@ -18,7 +18,7 @@ namespace Chat.ServiceDefaults.Messaging;
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
     IBus bus,
-    OutboxSignal signal,
+    Outbox outbox,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
@@ -91,9 +91,9 @@ public sealed partial class OutboxDispatcher(
         var batch = new List<OutboxEvent>(BatchSize);
         try
         {
-            while (await signal.Handed.WaitToReadAsync(stoppingToken))
+            while (await outbox.Handed.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < BatchSize && signal.Handed.TryRead(out var item))
+                while (batch.Count < BatchSize && outbox.Handed.TryRead(out var item))
                 {
                     batch.Add(item);
                 }

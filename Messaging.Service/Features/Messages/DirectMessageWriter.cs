@@ -44,21 +44,12 @@ public sealed class DirectMessageWriter : IAsyncDisposable
         var outcomes = new ExceptionDispatchInfo?[sends.Count];
         foreach (var transaction in Transactions(sends))
         {
-            try
+            var failure = await TryCommitAsync(sends, transaction);
+            foreach (var index in transaction)
             {
-                await CommitAsync(sends, transaction);
-            }
-            catch (PostgresException) when (transaction.Count > 1)
-            {
-                foreach (var index in transaction)
-                {
-                    outcomes[index] = await TryCommitAsync(sends, [index]);
-                }
-            }
-            catch (Exception exception)
-            {
-                var failure = ExceptionDispatchInfo.Capture(exception);
-                transaction.ForEach(index => outcomes[index] = failure);
+                outcomes[index] = failure is { SourceException: PostgresException } && transaction.Count > 1
+                    ? await TryCommitAsync(sends, [index])
+                    : failure;
             }
         }
 

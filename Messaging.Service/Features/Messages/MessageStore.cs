@@ -55,7 +55,7 @@ public static class MessageStore
             {
                 Feed.Append(appId, entries),
                 InsertMessages(appId, messages),
-                InsertTimelines(appId, rows.Select(row => (row.Participant, messages[row.Index]))),
+                InsertTimelines(appId, messages, rows),
                 UpsertConversations(appId, messages, rows),
                 events.Add(messages.Select(message => ToEvent(appId, message))),
             },
@@ -108,27 +108,23 @@ public static class MessageStore
         return command;
     }
 
-    private static NpgsqlBatchCommand InsertTimelines(string appId, IEnumerable<(Participant Participant, Chat21Message Message)> rows)
+    private static NpgsqlBatchCommand InsertTimelines(string appId, Chat21Message[] messages, (Participant Participant, int Index)[] rows) => new(
+        """
+        INSERT INTO timelines (app_id, timeline_of, convers_with, timestamp, message_id, status)
+        SELECT $1, t.timeline_of, t.convers_with, t.timestamp, t.message_id, t.status
+        FROM unnest($2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::int[]) AS t(timeline_of, convers_with, timestamp, message_id, status)
+        """)
     {
-        var list = rows.ToArray();
-        return new(
-            """
-            INSERT INTO timelines (app_id, timeline_of, convers_with, timestamp, message_id, status)
-            SELECT $1, t.timeline_of, t.convers_with, t.timestamp, t.message_id, t.status
-            FROM unnest($2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::int[]) AS t(timeline_of, convers_with, timestamp, message_id, status)
-            """)
+        Parameters =
         {
-            Parameters =
-            {
-                new() { Value = appId },
-                new() { Value = list.Select(row => row.Participant.TimelineOf).ToArray() },
-                new() { Value = list.Select(row => row.Participant.ConversWith).ToArray() },
-                new() { Value = list.Select(row => row.Message.Timestamp).ToArray() },
-                new() { Value = list.Select(row => row.Message.MessageId).ToArray() },
-                new() { Value = list.Select(row => row.Message.Status).ToArray() },
-            },
-        };
-    }
+            new() { Value = appId },
+            new() { Value = rows.Select(row => row.Participant.TimelineOf).ToArray() },
+            new() { Value = rows.Select(row => row.Participant.ConversWith).ToArray() },
+            new() { Value = rows.Select(row => messages[row.Index].Timestamp).ToArray() },
+            new() { Value = rows.Select(row => messages[row.Index].MessageId).ToArray() },
+            new() { Value = rows.Select(row => messages[row.Index].Status).ToArray() },
+        },
+    };
 
     /// <summary>
     /// The sender's conversation shows the message as read; everyone else's is new, one more unread,

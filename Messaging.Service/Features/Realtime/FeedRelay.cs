@@ -43,11 +43,7 @@ public sealed partial class FeedRelay(IConnectionMultiplexer redis, ILogger<Feed
                 arguments[2 * i + 1] = string.Create(CultureInfo.InvariantCulture, $"{appended.Seqs[i]}\n{entry.Event}\n{rendered}");
             }
 
-            if (arguments.Length == 2)
-            {
-                redis.GetSubscriber().Publish((string?)arguments[0], arguments[1], CommandFlags.FireAndForget);
-            }
-            else if (arguments.Length > 2)
+            if (arguments.Length > 0)
             {
                 redis.GetDatabase().ScriptEvaluate(PublishEach, keys: null, values: arguments, CommandFlags.FireAndForget);
             }
