@@ -1,4 +1,5 @@
 using Chat.ServiceDefaults.Errors;
+using Chat.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Chat.ServiceDefaults.Dialects;
@@ -9,12 +10,12 @@ namespace Chat.ServiceDefaults.Dialects;
 /// </summary>
 public static class Chat21
 {
-    public static IResult Result<T>(T result) => TypedResults.Ok(new Chat21Result<T>(true, result));
+    public static IResult Result<T>(T result) => JsonBody.Ok(new Chat21Result<T>(true, result));
 
-    public static IResult Success() => TypedResults.Ok(new Chat21Success(true));
+    public static IResult Success() => JsonBody.Ok(new Chat21Success(true));
 
     public static IResult Error(int statusCode, string message) =>
-        TypedResults.Json(new Chat21Error(false, message), statusCode: statusCode);
+        JsonBody.Status(statusCode, new Chat21Error(false, message));
 
     public static IResult NotFound(string message) => Error(StatusCodes.Status404NotFound, message);
 
@@ -32,9 +33,6 @@ public sealed record Chat21Error(bool Success, string Err);
 /// <summary>Errors raised outside a handler (bad JSON, crashes) in Chat21's shape.</summary>
 public sealed class Chat21ErrorWriter : IErrorResponseWriter
 {
-    public Task WriteAsync(HttpContext context, int statusCode, string message)
-    {
-        context.Response.StatusCode = statusCode;
-        return context.Response.WriteAsJsonAsync(new Chat21Error(false, message));
-    }
+    public Task WriteAsync(HttpContext context, int statusCode, string message) =>
+        JsonBody.Status(statusCode, new Chat21Error(false, message)).ExecuteAsync(context);
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 
@@ -27,8 +29,8 @@ public sealed class VerifiedIdentityMiddleware(RequestDelegate next, IConfigurat
         var caller = IdentityHeaders.Read(context.Request.Headers, key, clock.GetUtcNow());
         if (caller is null)
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return context.Response.WriteAsJsonAsync(new { success = false, err = "Unauthorized: requests must come through the gateway" });
+            return JsonBody.Status(StatusCodes.Status401Unauthorized, new Chat21Error(false, "Unauthorized: requests must come through the gateway"))
+                .ExecuteAsync(context);
         }
 
         context.Features.Set(caller);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Http;
 using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Mvc;
@@ -60,8 +61,8 @@ public static class CreateGroup
 
         var events = new OutboxEvents();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        // Without a transaction of its own the batch is one implicit transaction: all of it or none, in one round trip.
+        await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
@@ -88,10 +89,9 @@ public static class CreateGroup
             return Chat21.Error(StatusCodes.Status409Conflict, "Group already exists");
         }
 
-        await transaction.CommitAsync(cancellationToken);
         outbox.Send(events);
 
         var group = new Group(appId, groupId, request.GroupName!, caller.UserId, attributes, now, now, 1, members);
-        return TypedResults.Created($"/api/{appId}/groups/{Uri.EscapeDataString(groupId)}", new Response(true, group.ToChat21()));
+        return JsonBody.Created($"/api/{appId}/groups/{Uri.EscapeDataString(groupId)}", new Response(true, group.ToChat21()));
     }
 }

@@ -114,8 +114,12 @@ internal static class GroupWrites
             Parameters = { new() { Value = group.AppId }, new() { Value = group.GroupId }, new() { Value = members.ToArray() } },
         };
 
+    /// <summary>Deletes a group and its members.</summary>
     public static NpgsqlBatchCommand DeleteGroup(Group group) =>
-        new("DELETE FROM groups WHERE app_id = $1 AND group_id = $2")
+        new("""
+            WITH members AS (DELETE FROM group_members WHERE app_id = $1 AND group_id = $2)
+            DELETE FROM groups WHERE app_id = $1 AND group_id = $2
+            """)
         {
             Parameters = { new() { Value = group.AppId }, new() { Value = group.GroupId } },
         };

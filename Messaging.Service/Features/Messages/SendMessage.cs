@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Chat.Contracts;
 using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Dialects;
+using Chat.ServiceDefaults.Http;
 using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Mvc;
@@ -85,7 +86,7 @@ public static class SendMessage
         if (channelType == MessageKind.Direct)
         {
             await directWriter.StoreAsync(appId, message);
-            return TypedResults.Ok(new Response(true, message));
+            return JsonBody.Ok(new Response(true, message));
         }
 
         var events = new OutboxEvents();
@@ -103,7 +104,7 @@ public static class SendMessage
 
         outbox.Send(events);
         relay.Publish(appended);
-        return TypedResults.Ok(new Response(true, message));
+        return JsonBody.Ok(new Response(true, message));
     }
 
     /// <summary>

@@ -31,9 +31,14 @@ public sealed class GroupsApiTests(GroupsFixture fixture)
         var response = await As("alice").PostAsJsonAsync($"/api/{app}/groups", new { group_name = "Team", group_members = new Dictionary<string, int> { ["bob"] = 1 } });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await JsonOf(response);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        // A small answer is sent whole, with its length, not chunked.
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        var body = JsonDocument.Parse(bytes).RootElement;
         Assert.True(body.GetProperty("success").GetBoolean());
         var group = body.GetProperty("group");
+        Assert.Equal($"/api/{app}/groups/{group.GetProperty("uid").GetString()}", response.Headers.Location?.OriginalString);
         Assert.StartsWith("group-", group.GetProperty("uid").GetString());
         Assert.True(Guid.TryParse(group.GetProperty("uid").GetString()!["group-".Length..], out _));
         Assert.Equal("Team", group.GetProperty("name").GetString());
@@ -219,6 +224,14 @@ public sealed class GroupsApiTests(GroupsFixture fixture)
             () => Task.FromResult(fixture.Events.Of<GroupDeleted>(e => e.AppId == app && e.GroupId == uid)),
             events => events.Count == 1);
         Assert.Equal(["alice", "bob"], deleted[0].Members.Order().ToArray());
+
+        // The members went with the group: bob no longer lists it, and the id taken again starts with only its new members.
+        var bobs = (await JsonOf(await As("bob").GetAsync($"/api/{app}/groups"))).GetProperty("result");
+        Assert.DoesNotContain(bobs.EnumerateArray(), group => group.GetProperty("uid").GetString() == uid);
+        var again = await CreateAsync("alice", new { group_id = uid, group_name = "G again", group_members = new Dictionary<string, int> { ["carol"] = 1 } });
+        Assert.Equal(["alice", "carol"], MemberIds(again));
+        var reloaded = (await JsonOf(await As("alice").GetAsync($"/api/{app}/groups/{uid}"))).GetProperty("result");
+        Assert.Equal(["alice", "carol"], MemberIds(reloaded));
     }
 
     [Fact]
