@@ -12,11 +12,19 @@ using MassTransit;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase("messagingdb", typeof(Program).Assembly);
-builder.AddServiceBus(bus => bus.AddConsumers(typeof(GroupCreatedConsumer).Assembly));
+builder.AddServiceBus(bus =>
+{
+    bus.AddPostingConsumer<GroupCreatedConsumer>();
+    bus.AddPostingConsumer<GroupMembersChangedConsumer>();
+    bus.AddPostingConsumer<GroupUpdatedConsumer>();
+    bus.AddPostingConsumer<BotReplyReadyConsumer>();
+    bus.AddConsumer<GroupDeletedConsumer>();
+});
 builder.Services.AddSingleton<IErrorResponseWriter, Chat21ErrorWriter>();
 builder.Services.AddSingleton<SenderRateLimiter>();
 builder.Services.AddSingleton<FeedRelay>();
 builder.Services.AddSingleton<DirectMessageWriter>();
+builder.Services.AddSingleton<SharedPosting>();
 builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
 builder.Services.Configure<RealtimeOptions>(builder.Configuration.GetSection(RealtimeOptions.Section));
 builder.Services.AddHostedService<FeedRetention>();

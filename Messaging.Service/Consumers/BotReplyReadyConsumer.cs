@@ -1,8 +1,5 @@
 using Chat.Contracts;
 using Chat.Messaging.Features.Messages;
-using Chat.Messaging.Features.Realtime;
-using Chat.ServiceDefaults.Messaging;
-using MassTransit;
 using Npgsql;
 
 namespace Chat.Messaging.Consumers;
@@ -12,13 +9,11 @@ namespace Chat.Messaging.Consumers;
 /// that can't be delivered (unknown group, a bot that isn't a member, a malformed reply) is logged and dropped:
 /// retrying would not change the answer.
 /// </summary>
-public sealed partial class BotReplyReadyConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay, ILogger<BotReplyReadyConsumer> logger)
-    : PostingConsumer<BotReplyReady>(dataSource, outbox, relay)
+public sealed partial class BotReplyReadyConsumer(SharedPosting shared, ILogger<BotReplyReadyConsumer> logger)
+    : PostingConsumer<BotReplyReady>(shared)
 {
-    protected override async Task HandleAsync(ConsumeContext<BotReplyReady> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    protected override async Task HandleAsync(BotReplyReady reply, Posting posting)
     {
-        var reply = context.Message;
-        var cancellationToken = context.CancellationToken;
         if (reply.ChannelType is not (MessageKind.Direct or MessageKind.Group) || reply.BotUserId == reply.RecipientId
             || !MessageInput.IsValidId(reply.BotUserId) || !MessageInput.IsValidId(reply.RecipientId))
         {
@@ -26,7 +21,7 @@ public sealed partial class BotReplyReadyConsumer(NpgsqlDataSource dataSource, O
             return;
         }
 
-        if (await AlreadyStoredAsync(connection, transaction, reply.ReplyId, cancellationToken))
+        if (await AlreadyStoredAsync(posting, reply.ReplyId))
         {
             return;
         }
@@ -34,23 +29,23 @@ public sealed partial class BotReplyReadyConsumer(NpgsqlDataSource dataSource, O
         var message = new Chat21Message(
             reply.ReplyId, reply.BotUserId, reply.BotFullname, reply.RecipientId, reply.RecipientFullname, reply.Text, MessageKind.Text,
             reply.ChannelType, reply.Attributes, reply.Metadata, reply.OccurredAt.ToUnixTimeMilliseconds(), MessageStatus.Sent);
-        if (await MessageStore.ParticipantsAsync(connection, transaction, reply.AppId, message, byAdmin: false, cancellationToken) is not { } participants)
+        if (await MessageStore.ParticipantsAsync(posting.Connection, posting.Transaction, reply.AppId, message, byAdmin: false, CancellationToken.None)
+            is not { } participants)
         {
             Log.Undeliverable(logger, reply.AppId, reply.ReplyId, "the group is unknown or the bot is not a member");
             return;
         }
 
-        await PostAsync(connection, transaction, reply.AppId, message, participants, cancellationToken);
+        posting.Post(reply.AppId, message, participants);
     }
 
-    private static async Task<bool> AlreadyStoredAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, CancellationToken cancellationToken)
+    private static async Task<bool> AlreadyStoredAsync(Posting posting, Guid messageId)
     {
-        await using var command = new NpgsqlCommand("SELECT 1 FROM messages WHERE message_id = $1", connection, transaction)
+        await using var command = new NpgsqlCommand("SELECT 1 FROM messages WHERE message_id = $1", posting.Connection, posting.Transaction)
         {
             Parameters = { new() { Value = messageId } },
         };
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        return await command.ExecuteScalarAsync() is not null;
     }
 
     private static partial class Log

@@ -1,5 +1,4 @@
 using Chat.Contracts;
-using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Messaging;
 using MassTransit;
 using Npgsql;
@@ -40,17 +39,14 @@ internal static class GroupDirectory
     }
 }
 
-public sealed class GroupCreatedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
-    : PostingConsumer<GroupCreated>(dataSource, outbox, relay)
+public sealed class GroupCreatedConsumer(SharedPosting shared) : PostingConsumer<GroupCreated>(shared)
 {
-    protected override async Task HandleAsync(ConsumeContext<GroupCreated> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    protected override async Task HandleAsync(GroupCreated created, Posting posting)
     {
-        var created = context.Message;
-        await GroupDirectory.ApplyAsync(connection, transaction, created.AppId, created.GroupId, created.Name,
-            created.Members, created.Version, deleted: false, context.CancellationToken);
-        await PostToGroupAsync(connection, transaction, created.AppId,
-            GroupSystemMessages.Created(created.GroupId, created.Name, created.Owner, created.OccurredAt),
-            created.Members, context.CancellationToken);
+        await GroupDirectory.ApplyAsync(posting.Connection, posting.Transaction, created.AppId, created.GroupId, created.Name,
+            created.Members, created.Version, deleted: false, CancellationToken.None);
+        posting.PostToGroup(created.AppId, GroupSystemMessages.Created(created.GroupId, created.Name, created.Owner, created.OccurredAt),
+            created.Members);
     }
 }
 
@@ -58,58 +54,49 @@ public sealed class GroupCreatedConsumer(NpgsqlDataSource dataSource, Outbox out
 /// Applies a membership change and tells the group: each joined member gets the group's recent history in
 /// their timeline, then everyone (the joined included) hears who joined; those who left hear it with the rest.
 /// </summary>
-public sealed class GroupMembersChangedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
-    : PostingConsumer<GroupMembersChanged>(dataSource, outbox, relay)
+public sealed class GroupMembersChangedConsumer(SharedPosting shared) : PostingConsumer<GroupMembersChanged>(shared)
 {
-    protected override async Task HandleAsync(ConsumeContext<GroupMembersChanged> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    protected override async Task HandleAsync(GroupMembersChanged changed, Posting posting)
     {
-        var changed = context.Message;
-        var cancellationToken = context.CancellationToken;
-        var name = await GroupDirectory.ApplyAsync(connection, transaction, changed.AppId, changed.GroupId, null,
-            changed.Members, changed.Version, deleted: false, cancellationToken);
-        // Several messages go out in this transaction: their members' feeds are locked at once, in order, first.
-        await Feed.LockAsync(connection, transaction, changed.AppId, changed.Members.Concat(changed.Left), cancellationToken);
+        var name = await GroupDirectory.ApplyAsync(posting.Connection, posting.Transaction, changed.AppId, changed.GroupId, null,
+            changed.Members, changed.Version, deleted: false, CancellationToken.None);
         if (changed.Joined.Count > 0)
         {
-            await GroupSystemMessages.DeliverHistoryAsync(connection, transaction, changed.AppId, changed.GroupId, changed.Joined, cancellationToken);
+            await GroupSystemMessages.DeliverHistoryAsync(
+                posting.Connection, posting.Transaction, changed.AppId, changed.GroupId, changed.Joined, CancellationToken.None);
         }
 
         foreach (var member in changed.Joined)
         {
-            await PostToGroupAsync(connection, transaction, changed.AppId,
-                GroupSystemMessages.MemberJoined(changed.GroupId, name, member, changed.OccurredAt), changed.Members, cancellationToken);
+            posting.PostToGroup(changed.AppId, GroupSystemMessages.MemberJoined(changed.GroupId, name, member, changed.OccurredAt), changed.Members);
         }
 
         foreach (var member in changed.Left)
         {
-            await PostToGroupAsync(connection, transaction, changed.AppId,
-                GroupSystemMessages.MemberLeft(changed.GroupId, name, member, changed.ChangedBy, changed.OccurredAt),
-                changed.Members.Append(member), cancellationToken);
+            posting.PostToGroup(changed.AppId, GroupSystemMessages.MemberLeft(changed.GroupId, name, member, changed.ChangedBy, changed.OccurredAt),
+                changed.Members.Append(member));
         }
     }
 }
 
-public sealed class GroupUpdatedConsumer(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
-    : PostingConsumer<GroupUpdated>(dataSource, outbox, relay)
+public sealed class GroupUpdatedConsumer(SharedPosting shared) : PostingConsumer<GroupUpdated>(shared)
 {
-    protected override async Task HandleAsync(ConsumeContext<GroupUpdated> context, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    protected override async Task HandleAsync(GroupUpdated updated, Posting posting)
     {
-        var updated = context.Message;
         await using var command = new NpgsqlCommand(
             """
             UPDATE group_directory SET name = CASE WHEN version < $4 THEN $3 ELSE name END, version = GREATEST(version, $4)
             WHERE app_id = $1 AND group_id = $2 AND NOT deleted
             RETURNING members
             """,
-            connection, transaction)
+            posting.Connection, posting.Transaction)
         {
             Parameters = { new() { Value = updated.AppId }, new() { Value = updated.GroupId }, new() { Value = updated.Name }, new() { Value = updated.Version } },
         };
-        if (await command.ExecuteScalarAsync(context.CancellationToken) is string[] members)
+        if (await command.ExecuteScalarAsync() is string[] members)
         {
-            await PostToGroupAsync(connection, transaction, updated.AppId,
-                GroupSystemMessages.DataUpdated(updated.GroupId, updated.Name, updated.ChangedBy, updated.OccurredAt), members,
-                context.CancellationToken);
+            posting.PostToGroup(updated.AppId, GroupSystemMessages.DataUpdated(updated.GroupId, updated.Name, updated.ChangedBy, updated.OccurredAt),
+                members);
         }
     }
 }

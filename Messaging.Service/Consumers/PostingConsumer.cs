@@ -1,40 +1,26 @@
-using Chat.Messaging.Features.Messages;
-using Chat.Messaging.Features.Realtime;
-using Chat.ServiceDefaults.Messaging;
 using MassTransit;
-using Npgsql;
 
 namespace Chat.Messaging.Consumers;
 
 /// <summary>
-/// An idempotent consumer that posts messages (group system messages, bot replies) through <see cref="MessageStore"/>,
-/// and once its transaction commits sends their events and publishes their feeds, as a send does.
+/// An idempotent consumer that posts messages (group system messages, bot replies). Its work runs in a
+/// <see cref="SharedPosting"/> transaction with the other posting consumers' messages of the moment; the event is
+/// acknowledged once that transaction has committed.
 /// </summary>
-public abstract class PostingConsumer<TEvent>(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay) : IdempotentConsumer<TEvent>(dataSource)
+public abstract class PostingConsumer<TEvent>(SharedPosting shared) : IConsumer<TEvent>
     where TEvent : class
 {
-    private readonly List<AppendedFeed> posted = [];
-    private readonly OutboxEvents events = new();
+    /// <summary>The inbox's name for this consumer.</summary>
+    protected virtual string ConsumerName => GetType().Name;
 
-    protected async Task PostAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string appId, Chat21Message message, IReadOnlyList<Participant> participants,
-        CancellationToken cancellationToken) =>
-        posted.Add(await MessageStore.StoreAsync(connection, transaction, appId, message, participants, events, cancellationToken));
-
-    /// <summary>Posts a group message to <paramref name="members"/>, the group being the conversation.</summary>
-    protected Task PostToGroupAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string appId, Chat21Message message, IEnumerable<string> members,
-        CancellationToken cancellationToken) =>
-        PostAsync(connection, transaction, appId, message, Participant.OfGroup(members, message.Recipient, message.RecipientFullname), cancellationToken);
-
-    protected override Task AfterCommitAsync(ConsumeContext<TEvent> context)
+    public Task Consume(ConsumeContext<TEvent> context)
     {
-        if (posted.Count > 0)
-        {
-            outbox.Send(events);
-            posted.ForEach(relay.Publish);
-        }
-
-        return Task.CompletedTask;
+        var messageId = context.MessageId
+            ?? throw new InvalidOperationException($"{typeof(TEvent).Name} arrived without a MessageId; it cannot be de-duplicated.");
+        var message = context.Message;
+        return shared.RunAsync(messageId, ConsumerName, posting => HandleAsync(message, posting));
     }
+
+    /// <summary>Applies <paramref name="message"/> through <paramref name="posting"/>'s transaction and posts what it has to say.</summary>
+    protected abstract Task HandleAsync(TEvent message, Posting posting);
 }

@@ -49,4 +49,37 @@ public static class Inbox
         command.Parameters.AddWithValue("consumer", consumer);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
+
+    /// <summary>
+    /// Records each (message, consumer) of <paramref name="deliveries"/> in one statement; per delivery, true when this
+    /// is its first record (a delivery repeated within the list counts once, at its first position).
+    /// </summary>
+    public static async Task<bool[]> TryRecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Guid MessageId, string Consumer)> deliveries,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO inbox_messages (message_id, consumer) SELECT * FROM unnest($1::uuid[], $2::text[])
+            ON CONFLICT DO NOTHING
+            RETURNING message_id, consumer
+            """, connection, transaction)
+        {
+            Parameters =
+            {
+                new() { Value = deliveries.Select(delivery => delivery.MessageId).ToArray() },
+                new() { Value = deliveries.Select(delivery => delivery.Consumer).ToArray() },
+            },
+        };
+        var recorded = new HashSet<(Guid, string)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                recorded.Add((reader.GetGuid(0), reader.GetString(1)));
+            }
+        }
+
+        return [.. deliveries.Select(delivery => recorded.Remove(delivery))];
+    }
 }

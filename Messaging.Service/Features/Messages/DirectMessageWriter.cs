@@ -14,9 +14,9 @@ namespace Chat.Messaging.Features.Messages;
 /// one at a time spent more of the database's time starting statements and committing than writing rows).
 /// </summary>
 /// <remarks>
-/// A send is acknowledged only after its own transaction commits. Messages of one batch that share a user go into
-/// separate transactions (a user's feed takes one entry per statement), and a transaction the database refuses is
-/// retried message by message, so one bad message fails only its own send.
+/// A send is acknowledged only after its own transaction commits. A batch is one transaction per app, its messages in
+/// the order they arrived, and a transaction the database refuses is retried message by message, so one bad message
+/// fails only its own send.
 /// </remarks>
 public sealed class DirectMessageWriter : IAsyncDisposable
 {
@@ -39,37 +39,10 @@ public sealed class DirectMessageWriter : IAsyncDisposable
 
     public ValueTask DisposeAsync() => coalescer.DisposeAsync();
 
-    private async Task<IReadOnlyList<ExceptionDispatchInfo?>> WriteAsync(IReadOnlyList<DirectSend> sends)
-    {
-        var outcomes = new ExceptionDispatchInfo?[sends.Count];
-        foreach (var transaction in Transactions(sends))
-        {
-            var failure = await TryCommitAsync(sends, transaction);
-            foreach (var index in transaction)
-            {
-                outcomes[index] = failure is { SourceException: PostgresException } && transaction.Count > 1
-                    ? await TryCommitAsync(sends, [index])
-                    : failure;
-            }
-        }
+    private Task<IReadOnlyList<ExceptionDispatchInfo?>> WriteAsync(IReadOnlyList<DirectSend> sends) =>
+        SharedTransactions.CommitAsync(sends.Count, Transactions(sends), transaction => CommitAsync(sends, transaction));
 
-        return outcomes;
-    }
-
-    private async Task<ExceptionDispatchInfo?> TryCommitAsync(IReadOnlyList<DirectSend> sends, List<int> transaction)
-    {
-        try
-        {
-            await CommitAsync(sends, transaction);
-            return null;
-        }
-        catch (Exception exception)
-        {
-            return ExceptionDispatchInfo.Capture(exception);
-        }
-    }
-
-    private async Task CommitAsync(IReadOnlyList<DirectSend> sends, List<int> transaction)
+    private async Task CommitAsync(IReadOnlyList<DirectSend> sends, IReadOnlyList<int> transaction)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         var appId = sends[transaction[0]].AppId;
@@ -80,33 +53,9 @@ public sealed class DirectMessageWriter : IAsyncDisposable
         outbox.Send(events);
     }
 
-    /// <summary>
-    /// Splits <paramref name="sends"/> (by position) into transactions of one app whose messages share no user, keeping
-    /// each user's messages in the order they arrived.
-    /// </summary>
-    private static List<List<int>> Transactions(IReadOnlyList<DirectSend> sends)
-    {
-        var transactions = new List<(string AppId, HashSet<string> Users, List<int> Sends)>();
-        for (var i = 0; i < sends.Count; i++)
-        {
-            var (appId, message) = sends[i];
-            // A later transaction of this batch can't commit before an earlier one, so a message must not join a
-            // transaction before the last one that already holds one of its users.
-            var earliest = transactions.FindLastIndex(t => t.AppId == appId && (t.Users.Contains(message.Sender) || t.Users.Contains(message.Recipient))) + 1;
-            var target = transactions.FindIndex(earliest, t => t.AppId == appId);
-            if (target < 0)
-            {
-                transactions.Add((appId, new(StringComparer.Ordinal), []));
-                target = transactions.Count - 1;
-            }
-
-            transactions[target].Users.Add(message.Sender);
-            transactions[target].Users.Add(message.Recipient);
-            transactions[target].Sends.Add(i);
-        }
-
-        return [.. transactions.Select(t => t.Sends)];
-    }
+    /// <summary>Splits <paramref name="sends"/> (by position) into one transaction per app, each in arrival order.</summary>
+    private static IEnumerable<IReadOnlyList<int>> Transactions(IReadOnlyList<DirectSend> sends) =>
+        Enumerable.Range(0, sends.Count).GroupBy(index => sends[index].AppId, StringComparer.Ordinal).Select(app => app.ToList());
 
     private sealed record DirectSend(string AppId, Chat21Message Message);
 }

@@ -36,8 +36,8 @@ public static class MessageStore
         StoreAsync(connection, transaction, appId, [new Delivery(message, participants)], events, cancellationToken);
 
     /// <summary>
-    /// Stores <paramref name="deliveries"/>, whose participants must not overlap (a user's feed takes one entry per
-    /// statement), adding their <see cref="MessageSent"/> to <paramref name="events"/>; once the transaction commits,
+    /// Stores <paramref name="deliveries"/> in the order given (a user's feed, timeline and conversations see them so),
+    /// adding their <see cref="MessageSent"/> to <paramref name="events"/>; once the transaction commits,
     /// publish the returned feed with <see cref="FeedRelay"/> and send the events with <see cref="Outbox"/>. Without a
     /// <paramref name="transaction"/> the batch is its own implicit transaction and has committed when this returns,
     /// one round trip instead of two.
@@ -127,9 +127,10 @@ public static class MessageStore
     };
 
     /// <summary>
-    /// The sender's conversation shows the message as read; everyone else's is new, one more unread,
-    /// and back out of the archive. The feed append before it holds every participant's head lock.
-    /// Each participant row (<c>$2</c>..<c>$5</c>) names its message by position in the message arrays (<c>$6</c>..).
+    /// Each conversation shows its newest message of the batch, as read if the participant sent it and new otherwise;
+    /// its unread count grows by the messages others sent, and it comes back out of the archive. The feed append before
+    /// it holds every participant's head lock. Each participant row (<c>$2</c>..<c>$5</c>) names its message by position in
+    /// the message arrays (<c>$6</c>..).
     /// </summary>
     private static NpgsqlBatchCommand UpsertConversations(
         string appId, Chat21Message[] messages, (Participant Participant, int Index)[] rows)
@@ -139,16 +140,19 @@ public static class MessageStore
             INSERT INTO conversations (app_id, timeline_of, convers_with, convers_with_fullname, message_id, sender, sender_fullname,
                                        recipient, recipient_fullname, last_message_text, type, channel_type, attributes, metadata,
                                        timestamp, status, is_new, unread_count, archived)
-            SELECT $1, p.timeline_of, p.convers_with, p.fullname, m.message_id, m.sender, m.sender_fullname, m.recipient,
+            SELECT DISTINCT ON (p.timeline_of, p.convers_with)
+                   $1, p.timeline_of, p.convers_with, p.fullname, m.message_id, m.sender, m.sender_fullname, m.recipient,
                    m.recipient_fullname, m.text, m.type, m.channel_type, m.attributes, m.metadata, m.timestamp, m.status,
-                   p.timeline_of <> m.sender, CASE WHEN p.timeline_of <> m.sender THEN 1 ELSE 0 END, false
+                   p.timeline_of <> m.sender,
+                   count(*) FILTER (WHERE p.timeline_of <> m.sender) OVER (PARTITION BY p.timeline_of, p.convers_with),
+                   false
             FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS p(timeline_of, convers_with, fullname, position)
             JOIN unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
                         $14::jsonb[], $15::jsonb[], $16::bigint[], $17::int[])
                 WITH ORDINALITY AS m(message_id, sender, sender_fullname, recipient, recipient_fullname, text, type, channel_type,
                                      attributes, metadata, timestamp, status, position)
                 USING (position)
-            ORDER BY p.timeline_of
+            ORDER BY p.timeline_of, p.convers_with, p.position DESC
             ON CONFLICT (app_id, timeline_of, convers_with) DO UPDATE SET
                 convers_with_fullname = EXCLUDED.convers_with_fullname, message_id = EXCLUDED.message_id,
                 sender = EXCLUDED.sender, sender_fullname = EXCLUDED.sender_fullname, recipient = EXCLUDED.recipient,

@@ -64,23 +64,31 @@ public static class Feed
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Locks the feed heads of <c>$2</c> in user order, bumps each by one and stores one event per user.</summary>
+    /// <summary>
+    /// Locks the feed heads of the users of <c>$2</c> in user order, moves each on by its user's number of entries,
+    /// and stores the entries, a user's in the order given.
+    /// </summary>
     private const string AppendSql =
         """
-        WITH heads AS (
+        WITH entries AS (
+            SELECT e.*, row_number() OVER (PARTITION BY e.user_id ORDER BY e.position) AS nth,
+                   count(*) OVER (PARTITION BY e.user_id) AS total
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) WITH ORDINALITY
+                AS e(user_id, event, convers_with, message_id, data, position)
+        ),
+        heads AS (
             INSERT INTO feed_heads AS h (app_id, user_id, seq)
-            SELECT $1, u, 1 FROM unnest($2::text[]) AS u ORDER BY u
-            ON CONFLICT (app_id, user_id) DO UPDATE SET seq = h.seq + 1
+            SELECT DISTINCT ON (user_id) $1, user_id, total FROM entries ORDER BY user_id
+            ON CONFLICT (app_id, user_id) DO UPDATE SET seq = h.seq + EXCLUDED.seq
             RETURNING h.user_id, h.seq
         )
         INSERT INTO feed_events (app_id, user_id, seq, event, convers_with, message_id, data)
-        SELECT $1, e.user_id, heads.seq, e.event, e.convers_with, e.message_id, e.data
-        FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[]) AS e(user_id, event, convers_with, message_id, data)
-        JOIN heads USING (user_id)
+        SELECT $1, e.user_id, heads.seq - e.total + e.nth, e.event, e.convers_with, e.message_id, e.data
+        FROM entries e JOIN heads USING (user_id)
         RETURNING user_id, seq
         """;
 
-    /// <summary>The append of <paramref name="entries"/> (at most one per user), to run first in a batch given to <see cref="ExecuteAsync"/>.</summary>
+    /// <summary>The append of <paramref name="entries"/>, to run first in a batch given to <see cref="ExecuteAsync"/>.</summary>
     public static NpgsqlBatchCommand Append(string appId, IReadOnlyList<FeedEntry> entries) => new(AppendSql)
     {
         Parameters =
@@ -101,12 +109,18 @@ public static class Feed
     public static async Task<AppendedFeed> ExecuteAsync(
         NpgsqlBatch batch, string appId, IReadOnlyList<FeedEntry> entries, CancellationToken cancellationToken)
     {
-        var seqByUser = new Dictionary<string, long>(entries.Count, StringComparer.Ordinal);
+        var seqsByUser = new Dictionary<string, List<long>>(entries.Count, StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                seqByUser[reader.GetString(0)] = reader.GetInt64(1);
+                var user = reader.GetString(0);
+                if (!seqsByUser.TryGetValue(user, out var seqs))
+                {
+                    seqsByUser[user] = seqs = [];
+                }
+
+                seqs.Add(reader.GetInt64(1));
             }
 
             while (await reader.NextResultAsync(cancellationToken))
@@ -115,7 +129,23 @@ public static class Feed
             }
         }
 
-        return new(appId, entries, [.. entries.Select(e => seqByUser[e.UserId])]);
+        // A user's entries took consecutive numbers in the order given.
+        foreach (var seqs in seqsByUser.Values)
+        {
+            seqs.Sort();
+        }
+
+        var numbers = new long[entries.Count];
+        var taken = new Dictionary<string, int>(seqsByUser.Count, StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var user = entries[i].UserId;
+            var nth = taken.GetValueOrDefault(user);
+            numbers[i] = seqsByUser[user][nth];
+            taken[user] = nth + 1;
+        }
+
+        return new(appId, entries, numbers);
     }
 
     /// <summary>Appends <paramref name="entries"/> on their own, as the first statement of what follows in the transaction.</summary>

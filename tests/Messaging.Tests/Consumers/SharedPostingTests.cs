@@ -1,0 +1,79 @@
+extern alias MessagingService;
+
+using Chat.Contracts;
+using Chat.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Chat21Message = MessagingService::Chat.Messaging.Features.Messages.Chat21Message;
+using Participant = MessagingService::Chat.Messaging.Features.Messages.Participant;
+using SharedPosting = MessagingService::Chat.Messaging.Consumers.SharedPosting;
+
+namespace Chat.Messaging.Tests.Consumers;
+
+[Collection(MessagingCollection.Name)]
+public sealed class SharedPostingTests(MessagingFixture fixture)
+{
+    private readonly string app = TestIdentity.NewAppId();
+
+    private NpgsqlDataSource Database => fixture.Service.Services.GetRequiredService<NpgsqlDataSource>();
+
+    [Fact]
+    public async Task Many_groups_created_at_once_with_the_same_members_greet_each_member_once_per_group_with_a_gapless_feed()
+    {
+        const int groups = 120;
+        await Task.WhenAll(Enumerable.Range(0, groups).Select(i => fixture.PublishAsync(new GroupCreated
+        {
+            AppId = app, GroupId = $"crowd-{i}", Name = $"Crowd {i}", Owner = "bot", Members = ["bot", "owner", $"guest-{i}"], Version = 1,
+        })));
+
+        await Eventually.ReturnsAsync(
+            () => ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "bot"),
+            count => count == groups,
+            because: "every group greets the bot");
+        foreach (var member in new[] { "bot", "owner" })
+        {
+            Assert.Equal(groups, await ScalarAsync("SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", member));
+            Assert.Equal(groups, await ScalarAsync("SELECT count(DISTINCT seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", member));
+            Assert.Equal(groups, await ScalarAsync("SELECT max(seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", member));
+            Assert.Equal(groups, await ScalarAsync("SELECT count(*) FROM conversations WHERE app_id = $1 AND timeline_of = $2 AND unread_count = 1", member));
+        }
+
+        Assert.Equal(groups, await ScalarAsync("SELECT count(*) FROM group_directory WHERE app_id = $1 AND $2 = ANY(members)", "owner"));
+    }
+
+    [Fact]
+    public async Task An_event_the_database_refuses_fails_alone_and_a_repeated_event_runs_once()
+    {
+        var shared = fixture.Service.Services.GetRequiredService<SharedPosting>();
+        var repeated = Guid.NewGuid();
+        Task Post(Guid messageId, string sender, string senderFullname) => shared.RunAsync(messageId, "SharedPostingTests", posting =>
+        {
+            var message = new Chat21Message(Guid.CreateVersion7(), sender, senderFullname, "crowd", "crowd", "hello", "text", "direct",
+                null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 100);
+            posting.Post(app, message, Participant.OfDirect(message));
+            return Task.CompletedTask;
+        });
+
+        var good = Enumerable.Range(0, 40).Select(i => Post(Guid.NewGuid(), $"poster-{i}", "Good")).ToList();
+        var twice = new[] { Post(repeated, "poster-once", "Once"), Post(repeated, "poster-once", "Once") };
+        // Validation keeps a NUL character out of every route; posted straight, PostgreSQL refuses it.
+        var refused = Post(Guid.NewGuid(), "poster-bad", "Bad\0Name");
+
+        var outcome = await Assert.ThrowsAsync<PostgresException>(() => refused);
+        await Task.WhenAll(good.Concat(twice));
+
+        Assert.Equal(PostgresErrorCodes.CharacterNotInRepertoire, outcome.SqlState);
+        Assert.Equal(good.Count + 1L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "crowd"));
+        Assert.Equal(good.Count + 1L, await ScalarAsync("SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", "crowd"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "poster-bad"));
+        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "poster-once"));
+    }
+
+    private async Task<long> ScalarAsync(string sql, string user)
+    {
+        await using var command = Database.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = app });
+        command.Parameters.Add(new() { Value = user });
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
