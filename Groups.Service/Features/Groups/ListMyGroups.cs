@@ -23,7 +23,10 @@ public static class ListMyGroups
                    ARRAY(SELECT m.member_id FROM group_members m
                          WHERE m.app_id = g.app_id AND m.group_id = g.group_id ORDER BY m.joined_on, m.member_id)
             FROM group_members mine
-            JOIN groups g ON g.app_id = mine.app_id AND g.group_id = mine.group_id
+            -- One keyed lookup per membership, whatever the generic plan guesses a member's groups number: a hash join
+            -- would read every group of the app to find a few.
+            CROSS JOIN LATERAL (
+                SELECT * FROM groups g WHERE g.app_id = mine.app_id AND g.group_id = mine.group_id LIMIT 1) g
             WHERE mine.app_id = $1 AND mine.member_id = $2
             ORDER BY g.updated_on DESC, g.group_id
             """);
