@@ -37,9 +37,9 @@ public sealed class Posting(NpgsqlConnection connection, NpgsqlTransaction trans
 /// </summary>
 /// <remarks>
 /// One transaction runs at a time, so shared transactions never wait on each other. An event is acknowledged after its
-/// transaction commits; a transaction the database refuses is retried event by event, so a bad event fails alone
-/// (and goes through the bus's retry and error queue). Work in a shared transaction is not canceled for one
-/// consumer's sake.
+/// transaction commits; a transaction the database refuses, or whose handler of one event throws, is retried event by
+/// event, so a bad event fails alone (and goes through the bus's retry and error queue). Work in a shared transaction
+/// is not canceled for one consumer's sake.
 /// </remarks>
 public sealed class SharedPosting : IAsyncDisposable
 {

@@ -5,8 +5,9 @@ namespace Chat.Messaging.Features.Messages;
 
 /// <summary>
 /// Commits batched work in shared transactions and answers each item with its own outcome. A transaction of several
-/// items that the database refuses is retried item by item, so one bad item fails alone; any other failure (the
-/// database unreachable) is every item's.
+/// items that fails in a way one item may have caused (the database refusing a statement, an item's own code throwing)
+/// is retried item by item, so one bad item fails alone; a failure that is every item's alike (the database
+/// unreachable, the work canceled) is not retried.
 /// </summary>
 internal static class SharedTransactions
 {
@@ -23,7 +24,7 @@ internal static class SharedTransactions
             var failure = await TryCommitAsync(commit, transaction);
             foreach (var index in transaction)
             {
-                outcomes[index] = failure is { SourceException: PostgresException } && transaction.Count > 1
+                outcomes[index] = failure is not null && transaction.Count > 1 && MayBeOneItems(failure.SourceException)
                     ? await TryCommitAsync(commit, [index])
                     : failure;
             }
@@ -31,6 +32,9 @@ internal static class SharedTransactions
 
         return outcomes;
     }
+
+    private static bool MayBeOneItems(Exception failure) =>
+        failure is PostgresException || failure is not (NpgsqlException or OperationCanceledException or ObjectDisposedException);
 
     private static async Task<ExceptionDispatchInfo?> TryCommitAsync(Func<IReadOnlyList<int>, Task> commit, IReadOnlyList<int> items)
     {

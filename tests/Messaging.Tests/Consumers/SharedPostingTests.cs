@@ -69,6 +69,40 @@ public sealed class SharedPostingTests(MessagingFixture fixture)
         Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "poster-once"));
     }
 
+    [Fact]
+    public async Task An_event_whose_handler_throws_fails_alone()
+    {
+        var shared = fixture.Service.Services.GetRequiredService<SharedPosting>();
+        var runs = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        Task Post(string sender, Func<Task> then) => shared.RunAsync(Guid.NewGuid(), "SharedPostingTests", posting =>
+        {
+            runs.AddOrUpdate(sender, 1, (_, count) => count + 1);
+            var message = new Chat21Message(Guid.CreateVersion7(), sender, sender, "handled", "handled", "hello", "text", "direct",
+                null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 100);
+            posting.Post(app, message, Participant.OfDirect(message));
+            return then();
+        });
+
+        // While the first event's transaction waits, the others queue and then share one transaction.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Post("handled-first", () => gate.Task);
+        var good = Enumerable.Range(0, 20).Select(i => Post($"handled-{i}", () => Task.CompletedTask)).ToList();
+        var failing = Post("unhandled", () => throw new InvalidOperationException("unhandled can't be handled"));
+        good.AddRange(Enumerable.Range(20, 20).Select(i => Post($"handled-{i}", () => Task.CompletedTask)));
+        gate.SetResult();
+
+        var outcome = await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        await Task.WhenAll(good.Append(first));
+
+        Assert.Equal("unhandled can't be handled", outcome.Message);
+        Assert.Equal(good.Count + 1L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "handled"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "unhandled"));
+        // The good events that shared the failing one's transaction were taken back with it and then ran alone; the
+        // later ones were queued behind the gate, so they shared it whichever side of it the first batch ended.
+        Assert.All(Enumerable.Range(0, 40), i => Assert.InRange(runs[$"handled-{i}"], 1, 2));
+        Assert.Contains(2, runs.Values);
+    }
+
     private async Task<long> ScalarAsync(string sql, string user)
     {
         await using var command = Database.CreateCommand(sql);
