@@ -24,6 +24,7 @@ builder.Services.AddSingleton<IErrorResponseWriter, Chat21ErrorWriter>();
 builder.Services.AddSingleton<SenderRateLimiter>();
 builder.Services.AddSingleton<FeedRelay>();
 builder.Services.AddSingleton<DirectMessageWriter>();
+builder.Services.AddSingleton<GroupMessageWriter>();
 builder.Services.AddSingleton<SharedPosting>();
 builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
 builder.Services.Configure<RealtimeOptions>(builder.Configuration.GetSection(RealtimeOptions.Section));

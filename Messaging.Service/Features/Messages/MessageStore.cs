@@ -78,15 +78,25 @@ public static class MessageStore
             return Participant.OfDirect(message);
         }
 
-        await using var command = new NpgsqlCommand(
-            "SELECT members FROM group_directory WHERE app_id = $1 AND group_id = $2 AND NOT deleted FOR SHARE", connection, transaction)
-        {
-            Parameters = { new() { Value = appId }, new() { Value = message.Recipient } },
-        };
-        return await command.ExecuteScalarAsync(cancellationToken) is string[] members
+        return await GroupMembersAsync(connection, transaction, appId, message.Recipient, cancellationToken) is { } members
             && (byAdmin || members.Contains(message.Sender, StringComparer.Ordinal))
                 ? Participant.OfGroup(members, message.Recipient, message.RecipientFullname)
                 : null;
+    }
+
+    /// <summary>
+    /// The members of a group from the local directory of Groups' events, share-locked until <paramref name="transaction"/>
+    /// ends so a membership change waits for the sends; null when the group is unknown or deleted.
+    /// </summary>
+    public static async Task<string[]?> GroupMembersAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string appId, string groupId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT members FROM group_directory WHERE app_id = $1 AND group_id = $2 AND NOT deleted FOR SHARE", connection, transaction)
+        {
+            Parameters = { new() { Value = appId }, new() { Value = groupId } },
+        };
+        return await command.ExecuteScalarAsync(cancellationToken) as string[];
     }
 
     /// <summary>The messages' rows; <c>$2</c>.. are one array per column, which the conversations' upsert reads the same way.</summary>

@@ -17,4 +17,10 @@ public sealed class MessagingOptions
 
     /// <summary>The most direct messages stored in one transaction.</summary>
     public int DirectBatch { get; set; } = 64;
+
+    /// <summary>Group-message transactions that may be open at once (see <see cref="GroupMessageWriter"/>).</summary>
+    public int GroupWriters { get; set; } = 4;
+
+    /// <summary>The most messages to one group stored in one transaction.</summary>
+    public int GroupBatch { get; set; } = 64;
 }

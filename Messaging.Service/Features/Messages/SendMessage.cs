@@ -2,11 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Chat.Contracts;
-using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Dialects;
 using Chat.ServiceDefaults.Http;
 using Chat.ServiceDefaults.Identity;
-using Chat.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -42,10 +40,9 @@ public static class SendMessage
         Request request,
         CallerIdentity caller,
         NpgsqlDataSource dataSource,
-        Outbox outbox,
         SenderRateLimiter rateLimiter,
         DirectMessageWriter directWriter,
-        FeedRelay relay,
+        GroupMessageWriter groupWriter,
         IOptions<MessagingOptions> options,
         HttpResponse httpResponse,
         TimeProvider clock,
@@ -89,41 +86,16 @@ public static class SendMessage
             return JsonBody.Ok(new Response(true, message));
         }
 
-        var events = new OutboxEvents();
-        var appended = await TryStoreInGroupAsync(dataSource, appId, message, caller.IsAdmin, events, cancellationToken);
-        if (appended is null && await GroupDirectoryWait.UntilMayPostAsync(
+        var stored = await groupWriter.TryStoreAsync(appId, message, caller.IsAdmin);
+        if (!stored && await GroupDirectoryWait.UntilMayPostAsync(
                 dataSource, appId, message, caller.IsAdmin, options.Value.GroupMembershipWait, cancellationToken))
         {
-            appended = await TryStoreInGroupAsync(dataSource, appId, message, caller.IsAdmin, events, cancellationToken);
+            stored = await groupWriter.TryStoreAsync(appId, message, caller.IsAdmin);
         }
 
-        if (appended is null)
-        {
-            return Chat21.Forbidden("Only members of the group can send messages to it");
-        }
-
-        outbox.Send(events);
-        relay.Publish(appended);
-        return JsonBody.Ok(new Response(true, message));
-    }
-
-    /// <summary>
-    /// Stores and commits a group message after share-locking the group; null when the group is unknown or the sender may
-    /// not post to it.
-    /// </summary>
-    private static async Task<AppendedFeed?> TryStoreInGroupAsync(
-        NpgsqlDataSource dataSource, string appId, Chat21Message message, bool byAdmin, OutboxEvents events, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await MessageStore.ParticipantsAsync(connection, transaction, appId, message, byAdmin, cancellationToken) is not { } participants)
-        {
-            return null;
-        }
-
-        var appended = await MessageStore.StoreAsync(connection, transaction, appId, message, participants, events, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return appended;
+        return stored
+            ? JsonBody.Ok(new Response(true, message))
+            : Chat21.Forbidden("Only members of the group can send messages to it");
     }
 
     private static string? InputError(Request request, string type, string channelType) =>

@@ -1,0 +1,95 @@
+using System.Runtime.ExceptionServices;
+using Chat.Messaging.Features.Realtime;
+using Chat.ServiceDefaults.Batching;
+using Chat.ServiceDefaults.Messaging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Chat.Messaging.Features.Messages;
+
+/// <summary>
+/// Stores group messages. Sends to one group that arrive while earlier ones are being written share a transaction: the
+/// group's directory row share-locked once, then one statement per table for all of them. Sends into one group serialize
+/// on its members' feed heads, so a busy group's members are then locked once per batch instead of once per message.
+/// </summary>
+/// <remarks>
+/// A transaction takes one group, so it share-locks a single directory row and never waits crosswise with a membership
+/// change. A sender who may not post (not a member and not an admin, or the group unknown) is refused without failing the
+/// others. A send is acknowledged after its transaction commits; a transaction the database refuses is retried message by
+/// message, so one bad message fails alone.
+/// </remarks>
+public sealed class GroupMessageWriter : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly Outbox outbox;
+    private readonly FeedRelay relay;
+    private readonly Coalescer<GroupSend, GroupOutcome> coalescer;
+
+    public GroupMessageWriter(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay, IOptions<MessagingOptions> options)
+    {
+        this.dataSource = dataSource;
+        this.outbox = outbox;
+        this.relay = relay;
+        coalescer = new(WriteAsync, new CoalescerOptions { Concurrency = options.Value.GroupWriters, MaxBatch = options.Value.GroupBatch });
+    }
+
+    /// <summary>
+    /// Stores <paramref name="message"/> in its group; false, storing nothing, when the group is unknown or the sender is not
+    /// a member and not <paramref name="byAdmin"/>. Completes once it has committed and its events are on their way.
+    /// </summary>
+    public async Task<bool> TryStoreAsync(string appId, Chat21Message message, bool byAdmin)
+    {
+        var outcome = await coalescer.SubmitAsync(new(appId, message, byAdmin));
+        outcome.Failure?.Throw();
+        return outcome.Stored;
+    }
+
+    public ValueTask DisposeAsync() => coalescer.DisposeAsync();
+
+    private async Task<IReadOnlyList<GroupOutcome>> WriteAsync(IReadOnlyList<GroupSend> sends)
+    {
+        var stored = new bool[sends.Count];
+        var failures = await SharedTransactions.CommitAsync(sends.Count, Transactions(sends), transaction => CommitAsync(sends, transaction, stored));
+        return [.. failures.Select((failure, index) => new GroupOutcome(failure is null && stored[index], failure))];
+    }
+
+    /// <summary>Stores the sends of <paramref name="transaction"/> (all to one group) that may be posted, marking them in <paramref name="stored"/>.</summary>
+    private async Task CommitAsync(IReadOnlyList<GroupSend> sends, IReadOnlyList<int> transaction, bool[] stored)
+    {
+        var (appId, first, _) = sends[transaction[0]];
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var databaseTransaction = await connection.BeginTransactionAsync();
+        var members = await MessageStore.GroupMembersAsync(connection, databaseTransaction, appId, first.Recipient, CancellationToken.None);
+        var posted = transaction
+            .Where(index => members is not null && (sends[index].ByAdmin || members.Contains(sends[index].Message.Sender, StringComparer.Ordinal)))
+            .ToList();
+        foreach (var index in transaction)
+        {
+            stored[index] = posted.Contains(index);
+        }
+
+        if (posted.Count == 0)
+        {
+            return;
+        }
+
+        var deliveries = posted.Select(index => sends[index].Message)
+            .Select(message => new Delivery(message, Participant.OfGroup(members!, message.Recipient, message.RecipientFullname)))
+            .ToArray();
+        var events = new OutboxEvents();
+        var appended = await MessageStore.StoreAsync(connection, databaseTransaction, appId, deliveries, events, CancellationToken.None);
+        await databaseTransaction.CommitAsync();
+        relay.Publish(appended);
+        outbox.Send(events);
+    }
+
+    /// <summary>Splits <paramref name="sends"/> (by position) into one transaction per group, each in arrival order.</summary>
+    private static IEnumerable<IReadOnlyList<int>> Transactions(IReadOnlyList<GroupSend> sends) =>
+        Enumerable.Range(0, sends.Count)
+            .GroupBy(index => (sends[index].AppId, sends[index].Message.Recipient))
+            .Select(group => group.ToList());
+
+    private sealed record GroupSend(string AppId, Chat21Message Message, bool ByAdmin);
+
+    private sealed record GroupOutcome(bool Stored, ExceptionDispatchInfo? Failure);
+}
