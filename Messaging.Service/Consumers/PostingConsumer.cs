@@ -1,3 +1,4 @@
+using Chat.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace Chat.Messaging.Consumers;
@@ -15,10 +16,8 @@ public abstract class PostingConsumer<TEvent>(SharedPosting shared) : IConsumer<
 
     public Task Consume(ConsumeContext<TEvent> context)
     {
-        var messageId = context.MessageId
-            ?? throw new InvalidOperationException($"{typeof(TEvent).Name} arrived without a MessageId; it cannot be de-duplicated.");
         var message = context.Message;
-        return shared.RunAsync(messageId, ConsumerName, posting => HandleAsync(message, posting));
+        return shared.RunAsync(Inbox.MessageIdOf(context), ConsumerName, posting => HandleAsync(message, posting));
     }
 
     /// <summary>Applies <paramref name="message"/> through <paramref name="posting"/>'s transaction and posts what it has to say.</summary>

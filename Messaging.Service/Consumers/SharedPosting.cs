@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Chat.Messaging.Features.Messages;
 using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Batching;
@@ -37,9 +36,8 @@ public sealed class Posting(NpgsqlConnection connection, NpgsqlTransaction trans
 /// </summary>
 /// <remarks>
 /// One transaction runs at a time, so shared transactions never wait on each other. An event is acknowledged after its
-/// transaction commits; a transaction the database refuses, or whose handler of one event throws, is retried event by
-/// event, so a bad event fails alone (and goes through the bus's retry and error queue). Work in a shared transaction
-/// is not canceled for one consumer's sake.
+/// transaction commits; a bad event fails alone (<see cref="SharedTransactions{TItem}"/>) and goes through the bus's
+/// retry and error queue. Work in a shared transaction is not canceled for one consumer's sake.
 /// </remarks>
 public sealed class SharedPosting : IAsyncDisposable
 {
@@ -52,27 +50,24 @@ public sealed class SharedPosting : IAsyncDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly Outbox outbox;
     private readonly FeedRelay relay;
-    private readonly Coalescer<Work, ExceptionDispatchInfo?> coalescer;
+    private readonly SharedTransactions<Work> transactions;
 
     public SharedPosting(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay)
     {
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.relay = relay;
-        coalescer = new(RunBatchAsync, new CoalescerOptions { Concurrency = 1, MaxBatch = MaxBatch });
+        transactions = new(batch => [[.. Enumerable.Range(0, batch.Count)]], CommitAsync, new CoalescerOptions { Concurrency = 1, MaxBatch = MaxBatch });
     }
 
     /// <summary>
     /// Runs <paramref name="handle"/> for <paramref name="messageId"/> unless <paramref name="consumer"/> already has;
     /// completes once its transaction has committed and the posted messages' events are on their way.
     /// </summary>
-    public async Task RunAsync(Guid messageId, string consumer, Func<Posting, Task> handle) =>
-        (await coalescer.SubmitAsync(new(messageId, consumer, handle)))?.Throw();
+    public Task RunAsync(Guid messageId, string consumer, Func<Posting, Task> handle) =>
+        transactions.CommitAsync(new(messageId, consumer, handle));
 
-    public ValueTask DisposeAsync() => coalescer.DisposeAsync();
-
-    private Task<IReadOnlyList<ExceptionDispatchInfo?>> RunBatchAsync(IReadOnlyList<Work> batch) =>
-        SharedTransactions.CommitAsync(batch.Count, [[.. Enumerable.Range(0, batch.Count)]], items => CommitAsync(batch, items));
+    public ValueTask DisposeAsync() => transactions.DisposeAsync();
 
     private async Task CommitAsync(IReadOnlyList<Work> batch, IReadOnlyList<int> items)
     {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,25 +12,16 @@ namespace Chat.ServiceDefaults.Http;
 /// streams its JSON chunked instead, which costs the service, the gateway and the client a second send and
 /// read for every small answer. Serialized with the application's <see cref="JsonOptions"/>, as TypedResults.
 /// </summary>
-public sealed class JsonBody<T>(T value, int statusCode = StatusCodes.Status200OK, string? location = null)
-    : IResult, IStatusCodeHttpResult, IValueHttpResult<T>, IValueHttpResult
+public sealed class JsonBody<T>(T value, int statusCode = StatusCodes.Status200OK, string? location = null) : IResult
 {
-    public const string ContentType = "application/json; charset=utf-8";
-
-    public T Value { get; } = value;
-
-    public int StatusCode { get; } = statusCode;
-
-    int? IStatusCodeHttpResult.StatusCode => StatusCode;
-
-    object? IValueHttpResult.Value => Value;
+    private const string ContentType = "application/json; charset=utf-8";
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var options = httpContext.RequestServices.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions ?? JsonSerializerOptions.Web;
-        var body = JsonSerializer.SerializeToUtf8Bytes(Value, options.GetTypeInfo(typeof(T)));
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(typeof(T)));
         var response = httpContext.Response;
-        response.StatusCode = StatusCode;
+        response.StatusCode = statusCode;
         response.ContentType = ContentType;
         response.ContentLength = body.Length;
         if (location is not null)

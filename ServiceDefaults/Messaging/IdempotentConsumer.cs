@@ -15,8 +15,7 @@ public abstract class IdempotentConsumer<TMessage>(NpgsqlDataSource dataSource) 
 
     public async Task Consume(ConsumeContext<TMessage> context)
     {
-        var messageId = context.MessageId
-            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; it cannot be de-duplicated.");
+        var messageId = Inbox.MessageIdOf(context);
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
         if (!await Inbox.TryRecordAsync(connection, transaction, messageId, ConsumerName, context.CancellationToken))
@@ -38,17 +37,16 @@ public abstract class IdempotentConsumer<TMessage>(NpgsqlDataSource dataSource) 
 
 public static class Inbox
 {
+    /// <summary>The id a delivery is de-duplicated by; a message without one can't be.</summary>
+    public static Guid MessageIdOf<TMessage>(ConsumeContext<TMessage> context)
+        where TMessage : class =>
+        context.MessageId
+        ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; it cannot be de-duplicated.");
+
     /// <summary>Records that <paramref name="consumer"/> handled <paramref name="messageId"/>; false when it already had.</summary>
     public static async Task<bool> TryRecordAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, string consumer, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO inbox_messages (message_id, consumer) VALUES (@id, @consumer) ON CONFLICT DO NOTHING",
-            connection, transaction);
-        command.Parameters.AddWithValue("id", messageId);
-        command.Parameters.AddWithValue("consumer", consumer);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, string consumer, CancellationToken cancellationToken) =>
+        (await TryRecordAsync(connection, transaction, [(messageId, consumer)], cancellationToken))[0];
 
     /// <summary>
     /// Records each (message, consumer) of <paramref name="deliveries"/> in one statement; per delivery, true when this

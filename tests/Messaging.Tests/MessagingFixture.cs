@@ -65,6 +65,15 @@ public sealed class MessagingFixture : IAsyncLifetime
             because: $"the directory learns of {groupId}");
     }
 
+    /// <summary>The number <paramref name="sql"/> answers with <c>$1</c> the app and <c>$2</c> a user; 0 when it finds no row.</summary>
+    public async Task<long> ScalarAsync(string appId, string sql, string user)
+    {
+        await using var command = Service.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        command.Parameters.Add(new() { Value = appId });
+        command.Parameters.Add(new() { Value = user });
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task DisposeAsync()
     {
         await Events.DisposeAsync();

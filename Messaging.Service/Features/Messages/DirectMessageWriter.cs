@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Batching;
 using Chat.ServiceDefaults.Messaging;
@@ -15,32 +14,28 @@ namespace Chat.Messaging.Features.Messages;
 /// </summary>
 /// <remarks>
 /// A send is acknowledged only after its own transaction commits. A batch is one transaction per app, its messages in
-/// the order they arrived, and a transaction the database refuses is retried message by message, so one bad message
-/// fails only its own send.
+/// the order they arrived; one bad message fails only its own send (<see cref="SharedTransactions{TItem}"/>).
 /// </remarks>
 public sealed class DirectMessageWriter : IAsyncDisposable
 {
     private readonly NpgsqlDataSource dataSource;
     private readonly Outbox outbox;
     private readonly FeedRelay relay;
-    private readonly Coalescer<DirectSend, ExceptionDispatchInfo?> coalescer;
+    private readonly SharedTransactions<DirectSend> transactions;
 
     public DirectMessageWriter(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay, IOptions<MessagingOptions> options)
     {
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.relay = relay;
-        coalescer = new(WriteAsync, new CoalescerOptions { Concurrency = options.Value.DirectWriters, MaxBatch = options.Value.DirectBatch });
+        transactions = new(Transactions, CommitAsync,
+            new CoalescerOptions { Concurrency = options.Value.DirectWriters, MaxBatch = options.Value.DirectBatch });
     }
 
     /// <summary>Stores <paramref name="message"/>; completes once it has committed and its events are on their way.</summary>
-    public async Task StoreAsync(string appId, Chat21Message message) =>
-        (await coalescer.SubmitAsync(new(appId, message)))?.Throw();
+    public Task StoreAsync(string appId, Chat21Message message) => transactions.CommitAsync(new(appId, message));
 
-    public ValueTask DisposeAsync() => coalescer.DisposeAsync();
-
-    private Task<IReadOnlyList<ExceptionDispatchInfo?>> WriteAsync(IReadOnlyList<DirectSend> sends) =>
-        SharedTransactions.CommitAsync(sends.Count, Transactions(sends), transaction => CommitAsync(sends, transaction));
+    public ValueTask DisposeAsync() => transactions.DisposeAsync();
 
     private async Task CommitAsync(IReadOnlyList<DirectSend> sends, IReadOnlyList<int> transaction)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Batching;
 using Chat.ServiceDefaults.Messaging;
@@ -15,22 +14,23 @@ namespace Chat.Messaging.Features.Messages;
 /// <remarks>
 /// A transaction takes one group, so it share-locks a single directory row and never waits crosswise with a membership
 /// change. A sender who may not post (not a member and not an admin, or the group unknown) is refused without failing the
-/// others. A send is acknowledged after its transaction commits; a transaction the database refuses is retried message by
-/// message, so one bad message fails alone.
+/// others. A send is acknowledged after its transaction commits; one bad message fails only its own send
+/// (<see cref="SharedTransactions{TItem}"/>).
 /// </remarks>
 public sealed class GroupMessageWriter : IAsyncDisposable
 {
     private readonly NpgsqlDataSource dataSource;
     private readonly Outbox outbox;
     private readonly FeedRelay relay;
-    private readonly Coalescer<GroupSend, GroupOutcome> coalescer;
+    private readonly SharedTransactions<GroupSend> transactions;
 
     public GroupMessageWriter(NpgsqlDataSource dataSource, Outbox outbox, FeedRelay relay, IOptions<MessagingOptions> options)
     {
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.relay = relay;
-        coalescer = new(WriteAsync, new CoalescerOptions { Concurrency = options.Value.GroupWriters, MaxBatch = options.Value.GroupBatch });
+        transactions = new(Transactions, CommitAsync,
+            new CoalescerOptions { Concurrency = options.Value.GroupWriters, MaxBatch = options.Value.GroupBatch });
     }
 
     /// <summary>
@@ -39,41 +39,33 @@ public sealed class GroupMessageWriter : IAsyncDisposable
     /// </summary>
     public async Task<bool> TryStoreAsync(string appId, Chat21Message message, bool byAdmin)
     {
-        var outcome = await coalescer.SubmitAsync(new(appId, message, byAdmin));
-        outcome.Failure?.Throw();
-        return outcome.Stored;
+        var send = new GroupSend(appId, message, byAdmin);
+        await transactions.CommitAsync(send);
+        return send.Stored;
     }
 
-    public ValueTask DisposeAsync() => coalescer.DisposeAsync();
+    public ValueTask DisposeAsync() => transactions.DisposeAsync();
 
-    private async Task<IReadOnlyList<GroupOutcome>> WriteAsync(IReadOnlyList<GroupSend> sends)
-    {
-        var stored = new bool[sends.Count];
-        var failures = await SharedTransactions.CommitAsync(sends.Count, Transactions(sends), transaction => CommitAsync(sends, transaction, stored));
-        return [.. failures.Select((failure, index) => new GroupOutcome(failure is null && stored[index], failure))];
-    }
-
-    /// <summary>Stores the sends of <paramref name="transaction"/> (all to one group) that may be posted, marking them in <paramref name="stored"/>.</summary>
-    private async Task CommitAsync(IReadOnlyList<GroupSend> sends, IReadOnlyList<int> transaction, bool[] stored)
+    /// <summary>Stores the sends of <paramref name="transaction"/> (all to one group) that may be posted, and marks them stored.</summary>
+    private async Task CommitAsync(IReadOnlyList<GroupSend> sends, IReadOnlyList<int> transaction)
     {
         var (appId, first, _) = sends[transaction[0]];
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var databaseTransaction = await connection.BeginTransactionAsync();
         var members = await MessageStore.GroupMembersAsync(connection, databaseTransaction, appId, first.Recipient, CancellationToken.None);
-        var posted = transaction
-            .Where(index => members is not null && (sends[index].ByAdmin || members.Contains(sends[index].Message.Sender, StringComparer.Ordinal)))
-            .ToList();
         foreach (var index in transaction)
         {
-            stored[index] = posted.Contains(index);
+            var send = sends[index];
+            send.Stored = members is not null && (send.ByAdmin || members.Contains(send.Message.Sender, StringComparer.Ordinal));
         }
 
+        var posted = transaction.Select(index => sends[index]).Where(send => send.Stored).Select(send => send.Message).ToList();
         if (posted.Count == 0)
         {
             return;
         }
 
-        var deliveries = posted.Select(index => sends[index].Message)
+        var deliveries = posted
             .Select(message => new Delivery(message, Participant.OfGroup(members!, message.Recipient, message.RecipientFullname)))
             .ToArray();
         var events = new OutboxEvents();
@@ -89,7 +81,9 @@ public sealed class GroupMessageWriter : IAsyncDisposable
             .GroupBy(index => (sends[index].AppId, sends[index].Message.Recipient))
             .Select(group => group.ToList());
 
-    private sealed record GroupSend(string AppId, Chat21Message Message, bool ByAdmin);
-
-    private sealed record GroupOutcome(bool Stored, ExceptionDispatchInfo? Failure);
+    /// <summary>A send, and whether its last transaction stored it (false: its sender may not post to the group).</summary>
+    private sealed record GroupSend(string AppId, Chat21Message Message, bool ByAdmin)
+    {
+        public bool Stored { get; set; }
+    }
 }

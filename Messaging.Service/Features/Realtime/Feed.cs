@@ -109,18 +109,14 @@ public static class Feed
     public static async Task<AppendedFeed> ExecuteAsync(
         NpgsqlBatch batch, string appId, IReadOnlyList<FeedEntry> entries, CancellationToken cancellationToken)
     {
-        var seqsByUser = new Dictionary<string, List<long>>(entries.Count, StringComparer.Ordinal);
+        // A user's entries took consecutive numbers in the order given: each user's next number starts at their lowest.
+        var nextByUser = new Dictionary<string, long>(entries.Count, StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var user = reader.GetString(0);
-                if (!seqsByUser.TryGetValue(user, out var seqs))
-                {
-                    seqsByUser[user] = seqs = [];
-                }
-
-                seqs.Add(reader.GetInt64(1));
+                var (user, seq) = (reader.GetString(0), reader.GetInt64(1));
+                nextByUser[user] = nextByUser.TryGetValue(user, out var lowest) ? Math.Min(lowest, seq) : seq;
             }
 
             while (await reader.NextResultAsync(cancellationToken))
@@ -129,20 +125,10 @@ public static class Feed
             }
         }
 
-        // A user's entries took consecutive numbers in the order given.
-        foreach (var seqs in seqsByUser.Values)
-        {
-            seqs.Sort();
-        }
-
         var numbers = new long[entries.Count];
-        var taken = new Dictionary<string, int>(seqsByUser.Count, StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
         {
-            var user = entries[i].UserId;
-            var nth = taken.GetValueOrDefault(user);
-            numbers[i] = seqsByUser[user][nth];
-            taken[user] = nth + 1;
+            numbers[i] = nextByUser[entries[i].UserId]++;
         }
 
         return new(appId, entries, numbers);

@@ -15,8 +15,6 @@ public sealed class SharedPostingTests(MessagingFixture fixture)
 {
     private readonly string app = TestIdentity.NewAppId();
 
-    private NpgsqlDataSource Database => fixture.Service.Services.GetRequiredService<NpgsqlDataSource>();
-
     [Fact]
     public async Task Many_groups_created_at_once_with_the_same_members_greet_each_member_once_per_group_with_a_gapless_feed()
     {
@@ -27,18 +25,18 @@ public sealed class SharedPostingTests(MessagingFixture fixture)
         })));
 
         await Eventually.ReturnsAsync(
-            () => ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "bot"),
+            () => fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "bot"),
             count => count == groups,
             because: "every group greets the bot");
         foreach (var member in new[] { "bot", "owner" })
         {
-            Assert.Equal(groups, await ScalarAsync("SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", member));
-            Assert.Equal(groups, await ScalarAsync("SELECT count(DISTINCT seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", member));
-            Assert.Equal(groups, await ScalarAsync("SELECT max(seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", member));
-            Assert.Equal(groups, await ScalarAsync("SELECT count(*) FROM conversations WHERE app_id = $1 AND timeline_of = $2 AND unread_count = 1", member));
+            Assert.Equal(groups, await fixture.ScalarAsync(app, "SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", member));
+            Assert.Equal(groups, await fixture.ScalarAsync(app, "SELECT count(DISTINCT seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", member));
+            Assert.Equal(groups, await fixture.ScalarAsync(app, "SELECT max(seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", member));
+            Assert.Equal(groups, await fixture.ScalarAsync(app, "SELECT count(*) FROM conversations WHERE app_id = $1 AND timeline_of = $2 AND unread_count = 1", member));
         }
 
-        Assert.Equal(groups, await ScalarAsync("SELECT count(*) FROM group_directory WHERE app_id = $1 AND $2 = ANY(members)", "owner"));
+        Assert.Equal(groups, await fixture.ScalarAsync(app, "SELECT count(*) FROM group_directory WHERE app_id = $1 AND $2 = ANY(members)", "owner"));
     }
 
     [Fact]
@@ -63,10 +61,10 @@ public sealed class SharedPostingTests(MessagingFixture fixture)
         await Task.WhenAll(good.Concat(twice));
 
         Assert.Equal(PostgresErrorCodes.CharacterNotInRepertoire, outcome.SqlState);
-        Assert.Equal(good.Count + 1L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "crowd"));
-        Assert.Equal(good.Count + 1L, await ScalarAsync("SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", "crowd"));
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "poster-bad"));
-        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "poster-once"));
+        Assert.Equal(good.Count + 1L, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "crowd"));
+        Assert.Equal(good.Count + 1L, await fixture.ScalarAsync(app, "SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", "crowd"));
+        Assert.Equal(0L, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "poster-bad"));
+        Assert.Equal(1L, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "poster-once"));
     }
 
     [Fact]
@@ -95,19 +93,11 @@ public sealed class SharedPostingTests(MessagingFixture fixture)
         await Task.WhenAll(good.Append(first));
 
         Assert.Equal("unhandled can't be handled", outcome.Message);
-        Assert.Equal(good.Count + 1L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "handled"));
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "unhandled"));
+        Assert.Equal(good.Count + 1L, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "handled"));
+        Assert.Equal(0L, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "unhandled"));
         // The good events that shared the failing one's transaction were taken back with it and then ran alone; the
         // later ones were queued behind the gate, so they shared it whichever side of it the first batch ended.
         Assert.All(Enumerable.Range(0, 40), i => Assert.InRange(runs[$"handled-{i}"], 1, 2));
         Assert.Contains(2, runs.Values);
-    }
-
-    private async Task<long> ScalarAsync(string sql, string user)
-    {
-        await using var command = Database.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = app });
-        command.Parameters.Add(new() { Value = user });
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -15,8 +15,6 @@ public sealed class DirectMessageWriterTests(MessagingFixture fixture)
 {
     private readonly string app = TestIdentity.NewAppId();
 
-    private NpgsqlDataSource Database => fixture.Service.Services.GetRequiredService<NpgsqlDataSource>();
-
     [Fact]
     public async Task Concurrent_sends_that_share_users_all_land_with_gapless_feeds_and_exact_counts()
     {
@@ -34,17 +32,17 @@ public sealed class DirectMessageWriterTests(MessagingFixture fixture)
         foreach (var user in senders.Concat(recipients))
         {
             var expected = sends.Count(send => send.From == user || send.To == user);
-            Assert.Equal(expected, await ScalarAsync("SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", user));
-            Assert.Equal(expected, await ScalarAsync("SELECT count(DISTINCT seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", user));
-            Assert.Equal(expected, await ScalarAsync("SELECT max(seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", user));
-            Assert.Equal(expected, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", user));
+            Assert.Equal(expected, await fixture.ScalarAsync(app, "SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", user));
+            Assert.Equal(expected, await fixture.ScalarAsync(app, "SELECT count(DISTINCT seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", user));
+            Assert.Equal(expected, await fixture.ScalarAsync(app, "SELECT max(seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", user));
+            Assert.Equal(expected, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", user));
         }
 
         foreach (var recipient in recipients)
         {
             Assert.Equal(
                 sends.Count(send => send.To == recipient),
-                await ScalarAsync("SELECT sum(unread_count) FROM conversations WHERE app_id = $1 AND timeline_of = $2", recipient));
+                await fixture.ScalarAsync(app, "SELECT sum(unread_count) FROM conversations WHERE app_id = $1 AND timeline_of = $2", recipient));
         }
     }
 
@@ -61,20 +59,12 @@ public sealed class DirectMessageWriterTests(MessagingFixture fixture)
         await Task.WhenAll(stores[..^1]);
 
         Assert.Equal(PostgresErrorCodes.CharacterNotInRepertoire, outcome.SqlState);
-        Assert.Equal(2L * good.Length, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of <> $2", "nobody"));
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "bad"));
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM feed_heads WHERE app_id = $1 AND user_id = $2 AND seq > 0", "bad"));
+        Assert.Equal(2L * good.Length, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of <> $2", "nobody"));
+        Assert.Equal(0L, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "bad"));
+        Assert.Equal(0L, await fixture.ScalarAsync(app, "SELECT count(*) FROM feed_heads WHERE app_id = $1 AND user_id = $2 AND seq > 0", "bad"));
     }
 
     private static Chat21Message Message(string sender, string recipient, string senderFullname) => new(
         Guid.CreateVersion7(), sender, senderFullname, recipient, recipient, "hello", "text", "direct", null, null,
         DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 100);
-
-    private async Task<long> ScalarAsync(string sql, string user)
-    {
-        await using var command = Database.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = app });
-        command.Parameters.Add(new() { Value = user });
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

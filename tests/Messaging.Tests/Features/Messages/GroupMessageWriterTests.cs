@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Chat.TestInfrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Chat.Messaging.Tests.Features.Messages;
 
@@ -10,8 +8,6 @@ namespace Chat.Messaging.Tests.Features.Messages;
 public sealed class GroupMessageWriterTests(MessagingFixture fixture)
 {
     private readonly string app = TestIdentity.NewAppId();
-
-    private NpgsqlDataSource Database => fixture.Service.Services.GetRequiredService<NpgsqlDataSource>();
 
     [Fact]
     public async Task Concurrent_sends_to_one_group_all_land_in_order_and_an_outsider_among_them_is_refused_alone()
@@ -28,15 +24,15 @@ public sealed class GroupMessageWriterTests(MessagingFixture fixture)
         {
             // The greeting of the group's creation, then every send.
             var expected = sends.Length + 1L;
-            Assert.Equal(expected, await ScalarAsync("SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", member));
-            Assert.Equal(expected, await ScalarAsync("SELECT count(DISTINCT seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", member));
-            Assert.Equal(expected, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", member));
+            Assert.Equal(expected, await fixture.ScalarAsync(app, "SELECT seq FROM feed_heads WHERE app_id = $1 AND user_id = $2", member));
+            Assert.Equal(expected, await fixture.ScalarAsync(app, "SELECT count(DISTINCT seq) FROM feed_events WHERE app_id = $1 AND user_id = $2", member));
+            Assert.Equal(expected, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", member));
             Assert.Equal(
                 sends.Count(sender => sender != member) + 1L,
-                await ScalarAsync("SELECT unread_count FROM conversations WHERE app_id = $1 AND timeline_of = $2", member));
+                await fixture.ScalarAsync(app, "SELECT unread_count FROM conversations WHERE app_id = $1 AND timeline_of = $2", member));
         }
 
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "outsider"));
+        Assert.Equal(0L, await fixture.ScalarAsync(app, "SELECT count(*) FROM timelines WHERE app_id = $1 AND timeline_of = $2", "outsider"));
     }
 
     private Task<HttpResponseMessage> Send(string sender) =>
@@ -44,12 +40,4 @@ public sealed class GroupMessageWriterTests(MessagingFixture fixture)
         {
             sender_fullname = sender, recipient_id = "busy", recipient_fullname = "Busy", text = "hello", channel_type = "group",
         });
-
-    private async Task<long> ScalarAsync(string sql, string user)
-    {
-        await using var command = Database.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = app });
-        command.Parameters.Add(new() { Value = user });
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-    }
 }
