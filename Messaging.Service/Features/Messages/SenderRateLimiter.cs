@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Chat.ServiceDefaults.Batching;
+using Microsoft.Extensions.Primitives;
 using StackExchange.Redis;
 
 namespace Chat.Messaging.Features.Messages;
@@ -6,7 +8,8 @@ namespace Chat.Messaging.Features.Messages;
 /// <summary>
 /// Chat21's per-sender limit: a token bucket per app and sender, <c>Capacity</c> messages refilling
 /// <c>RefillPerMinute</c> a minute, kept in Redis by one script so every replica draws from the same bucket.
-/// Settings come from <c>Messaging:SenderRateLimit</c>, overridden per app under <c>Apps:{app_id}</c>.
+/// Settings come from <c>Messaging:SenderRateLimit</c>, overridden per app under <c>Apps:{app_id}</c> (the callers' apps
+/// only: a route's app is the caller's), and are read again when the configuration reloads.
 /// Takes that arrive together go to Redis in one call (<see cref="Coalescer{TItem, TResult}"/>).
 /// When Redis can't be reached the message goes through: a send is never refused for want of the cache.
 /// </summary>
@@ -51,6 +54,10 @@ public sealed class SenderRateLimiter : IAsyncDisposable
     private readonly ILogger<SenderRateLimiter> logger;
     private readonly Coalescer<Take, long> takes;
 
+    /// <summary>Each app's limit as configured, read once per app (not per message) until the configuration reloads.</summary>
+    private readonly ConcurrentDictionary<string, Limit> limits = new(StringComparer.Ordinal);
+    private readonly IDisposable reloads;
+
     public SenderRateLimiter(IConnectionMultiplexer redis, IConfiguration configuration, TimeProvider clock, ILogger<SenderRateLimiter> logger)
     {
         this.redis = redis;
@@ -58,13 +65,16 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         this.clock = clock;
         this.logger = logger;
         takes = new(TakeAllAsync, new CoalescerOptions { Concurrency = 2, MaxBatch = 128 });
+        reloads = ChangeToken.OnChange(configuration.GetReloadToken, limits.Clear);
     }
 
     /// <summary>A bucket's size and refill rate.</summary>
     public sealed record Limit(int Capacity, int RefillPerMinute);
 
     /// <summary>The limit for senders of <paramref name="appId"/>: the app's own setting, else the service's.</summary>
-    public Limit LimitFor(string appId)
+    public Limit LimitFor(string appId) => limits.GetOrAdd(appId, ReadLimit, configuration);
+
+    private static Limit ReadLimit(string appId, IConfiguration configuration)
     {
         var defaults = configuration.GetSection(Section);
         var app = defaults.GetSection($"Apps:{appId}");
@@ -88,7 +98,11 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => takes.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        reloads.Dispose();
+        return takes.DisposeAsync();
+    }
 
     private async Task<IReadOnlyList<long>> TakeAllAsync(IReadOnlyList<Take> batch)
     {

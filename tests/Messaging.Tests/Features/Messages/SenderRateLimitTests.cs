@@ -1,8 +1,16 @@
+extern alias MessagingService;
+
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.TestInfrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+using SenderRateLimiter = MessagingService::Chat.Messaging.Features.Messages.SenderRateLimiter;
 
 namespace Chat.Messaging.Tests.Features.Messages;
 
@@ -95,5 +103,24 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
 
         Assert.Equal(HttpStatusCode.TooManyRequests, (await SendAsync(throughSecond, App, sender, "bob")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await SendAsync(sender, "bob")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_apps_limit_is_read_again_when_the_configuration_reloads()
+    {
+        var settings = new MemoryConfigurationSource { InitialData = [new($"{SenderRateLimiter.Section}:Apps:{App}:Capacity", "5")] };
+        var configuration = new ConfigurationRoot([settings.Build(new ConfigurationBuilder())]);
+        await using var limiter = new SenderRateLimiter(
+            fixture.Service.Services.GetRequiredService<IConnectionMultiplexer>(), configuration, TimeProvider.System,
+            NullLogger<SenderRateLimiter>.Instance);
+        Assert.Equal(new SenderRateLimiter.Limit(5, SenderRateLimiter.DefaultRefillPerMinute), limiter.LimitFor(App));
+
+        configuration[$"{SenderRateLimiter.Section}:Apps:{App}:Capacity"] = "7";
+        Assert.Equal(5, limiter.LimitFor(App).Capacity);
+        configuration.Reload();
+
+        Assert.Equal(new SenderRateLimiter.Limit(7, SenderRateLimiter.DefaultRefillPerMinute), limiter.LimitFor(App));
+        Assert.Equal(new SenderRateLimiter.Limit(SenderRateLimiter.DefaultCapacity, SenderRateLimiter.DefaultRefillPerMinute),
+            limiter.LimitFor(TestIdentity.NewAppId()));
     }
 }
