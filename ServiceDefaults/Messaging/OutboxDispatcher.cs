@@ -34,8 +34,8 @@ public sealed partial class OutboxDispatcher(
 
     /// <summary>
     /// Settling a row needs no flush of the WAL before the commit returns: a delete lost in a crash only means the event
-    /// is published again, which consumers' inboxes absorb. Under send load these commits were a third of the database's
-    /// WAL flushes, and every sender's commit queued behind them.
+    /// is published again, which consumers' inboxes absorb. Under send load, not waiting took the WAL flushes from 0.09 to
+    /// 0.065 a direct message (pg_stat_wal), and every sender's commit queues behind the flush in progress.
     /// </summary>
     private const string NoFlushWait = "SET LOCAL synchronous_commit = off";
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
