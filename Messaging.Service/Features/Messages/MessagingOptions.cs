@@ -23,4 +23,25 @@ public sealed class MessagingOptions
 
     /// <summary>The most messages to one group stored in one transaction.</summary>
     public int GroupBatch { get; set; } = 64;
+
+    /// <summary>Chat21's per-sender limit (see <see cref="SenderRateLimiter"/>), from <c>Messaging:SenderRateLimit</c>.</summary>
+    public SenderRateLimitOptions SenderRateLimit { get; set; } = new();
+}
+
+/// <summary>A sender's bucket: the service's size and refill rate, and any app's own (either may be left to the service's).</summary>
+public sealed class SenderRateLimitOptions
+{
+    public int Capacity { get; set; } = SenderRateLimiter.DefaultCapacity;
+
+    public int RefillPerMinute { get; set; } = SenderRateLimiter.DefaultRefillPerMinute;
+
+    /// <summary>Per app id, under <c>Messaging:SenderRateLimit:Apps:{app_id}</c> (matched as configuration keys are, ignoring case).</summary>
+    public Dictionary<string, AppSenderRateLimit> Apps { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class AppSenderRateLimit
+{
+    public int? Capacity { get; set; }
+
+    public int? RefillPerMinute { get; set; }
 }

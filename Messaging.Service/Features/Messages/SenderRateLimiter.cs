@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
 using Chat.ServiceDefaults.Batching;
-using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Chat.Messaging.Features.Messages;
@@ -8,14 +7,13 @@ namespace Chat.Messaging.Features.Messages;
 /// <summary>
 /// Chat21's per-sender limit: a token bucket per app and sender, <c>Capacity</c> messages refilling
 /// <c>RefillPerMinute</c> a minute, kept in Redis by one script so every replica draws from the same bucket.
-/// Settings come from <c>Messaging:SenderRateLimit</c>, overridden per app under <c>Apps:{app_id}</c> (the callers' apps
-/// only: a route's app is the caller's), and are read again when the configuration reloads.
+/// Settings come from <c>Messaging:SenderRateLimit</c>, overridden per app under <c>Apps:{app_id}</c>
+/// (<see cref="SenderRateLimitOptions"/>), and follow the configuration when it reloads.
 /// Takes that arrive together go to Redis in one call (<see cref="Coalescer{TItem, TResult}"/>).
 /// When Redis can't be reached the message goes through: a send is never refused for want of the cache.
 /// </summary>
 public sealed class SenderRateLimiter : IAsyncDisposable
 {
-    public const string Section = "Messaging:SenderRateLimit";
     public const int DefaultCapacity = 30;
     public const int DefaultRefillPerMinute = 30;
 
@@ -49,38 +47,30 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         """;
 
     private readonly IConnectionMultiplexer redis;
-    private readonly IConfiguration configuration;
+    private readonly IOptionsMonitor<MessagingOptions> options;
     private readonly TimeProvider clock;
     private readonly ILogger<SenderRateLimiter> logger;
     private readonly Coalescer<Take, long> takes;
 
-    /// <summary>Each app's limit as configured, read once per app (not per message) until the configuration reloads.</summary>
-    private readonly ConcurrentDictionary<string, Limit> limits = new(StringComparer.Ordinal);
-    private readonly IDisposable reloads;
-
-    public SenderRateLimiter(IConnectionMultiplexer redis, IConfiguration configuration, TimeProvider clock, ILogger<SenderRateLimiter> logger)
+    public SenderRateLimiter(
+        IConnectionMultiplexer redis, IOptionsMonitor<MessagingOptions> options, TimeProvider clock, ILogger<SenderRateLimiter> logger)
     {
         this.redis = redis;
-        this.configuration = configuration;
+        this.options = options;
         this.clock = clock;
         this.logger = logger;
         takes = new(TakeAllAsync, new CoalescerOptions { Concurrency = 2, MaxBatch = 128 });
-        reloads = ChangeToken.OnChange(configuration.GetReloadToken, limits.Clear);
     }
 
     /// <summary>A bucket's size and refill rate.</summary>
     public sealed record Limit(int Capacity, int RefillPerMinute);
 
     /// <summary>The limit for senders of <paramref name="appId"/>: the app's own setting, else the service's.</summary>
-    public Limit LimitFor(string appId) => limits.GetOrAdd(appId, ReadLimit, configuration);
-
-    private static Limit ReadLimit(string appId, IConfiguration configuration)
+    public Limit LimitFor(string appId)
     {
-        var defaults = configuration.GetSection(Section);
-        var app = defaults.GetSection($"Apps:{appId}");
-        return new(
-            Math.Max(1, app.GetValue<int?>("Capacity") ?? defaults.GetValue("Capacity", DefaultCapacity)),
-            Math.Max(1, app.GetValue<int?>("RefillPerMinute") ?? defaults.GetValue("RefillPerMinute", DefaultRefillPerMinute)));
+        var limits = options.CurrentValue.SenderRateLimit;
+        var app = limits.Apps.GetValueOrDefault(appId);
+        return new(Math.Max(1, app?.Capacity ?? limits.Capacity), Math.Max(1, app?.RefillPerMinute ?? limits.RefillPerMinute));
     }
 
     /// <summary>Takes one message from the sender's bucket: null when it may be sent, else how long until it may.</summary>
@@ -98,11 +88,7 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
-    {
-        reloads.Dispose();
-        return takes.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => takes.DisposeAsync();
 
     private async Task<IReadOnlyList<long>> TakeAllAsync(IReadOnlyList<Take> batch)
     {

@@ -10,6 +10,8 @@ using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using Microsoft.Extensions.Options;
+using MessagingOptions = MessagingService::Chat.Messaging.Features.Messages.MessagingOptions;
 using SenderRateLimiter = MessagingService::Chat.Messaging.Features.Messages.SenderRateLimiter;
 
 namespace Chat.Messaging.Tests.Features.Messages;
@@ -108,14 +110,17 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
     [Fact]
     public async Task An_apps_limit_is_read_again_when_the_configuration_reloads()
     {
-        var settings = new MemoryConfigurationSource { InitialData = [new($"{SenderRateLimiter.Section}:Apps:{App}:Capacity", "5")] };
+        var settings = new MemoryConfigurationSource { InitialData = [new($"Messaging:SenderRateLimit:Apps:{App}:Capacity", "5")] };
         var configuration = new ConfigurationRoot([settings.Build(new ConfigurationBuilder())]);
+        await using var services = new ServiceCollection()
+            .Configure<MessagingOptions>(configuration.GetSection(MessagingOptions.Section))
+            .BuildServiceProvider();
         await using var limiter = new SenderRateLimiter(
-            fixture.Service.Services.GetRequiredService<IConnectionMultiplexer>(), configuration, TimeProvider.System,
-            NullLogger<SenderRateLimiter>.Instance);
+            fixture.Service.Services.GetRequiredService<IConnectionMultiplexer>(), services.GetRequiredService<IOptionsMonitor<MessagingOptions>>(),
+            TimeProvider.System, NullLogger<SenderRateLimiter>.Instance);
         Assert.Equal(new SenderRateLimiter.Limit(5, SenderRateLimiter.DefaultRefillPerMinute), limiter.LimitFor(App));
 
-        configuration[$"{SenderRateLimiter.Section}:Apps:{App}:Capacity"] = "7";
+        configuration[$"Messaging:SenderRateLimit:Apps:{App}:Capacity"] = "7";
         Assert.Equal(5, limiter.LimitFor(App).Capacity);
         configuration.Reload();
 
