@@ -37,10 +37,6 @@ public static class ChatSuite
         builder.AddProject("gateway", "Gateway")
             .UsingAll(cache)
             .CallingAll(groups, messaging, knowledge, aibot)
-            // The forwarder never blocks: running socket continuations inline saves a thread-pool hop per read (~12% here).
-            // One event loop instead of one per core was cheaper per request but, co-located on 2 cores, starved:
-            // sends through it fell from ~5,000 to ~4,000 a second (measured), so the default count stays.
-            .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
             .WithHttpEndpoint(builder.Configuration.GetValue<int?>(GatewayPortKey) ?? DefaultGatewayPort);
         return builder;
     }

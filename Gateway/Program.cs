@@ -1,6 +1,7 @@
 using Chat.Gateway;
 using Chat.ServiceDefaults;
 
+SocketEventLoops.Apply();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGateway();
