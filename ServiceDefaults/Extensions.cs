@@ -1,3 +1,4 @@
+using Chat.ServiceDefaults.Caching;
 using Chat.ServiceDefaults.Errors;
 using Chat.ServiceDefaults.Http;
 using Chat.ServiceDefaults.Identity;
@@ -100,13 +101,10 @@ public static class Extensions
 
     private static void AddServiceCache(this IHostApplicationBuilder builder, string connectionString)
     {
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
-        {
-            var options = ConfigurationOptions.Parse(connectionString);
-            options.AbortOnConnectFail = false;
-            options.ClientName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-            return ConnectionMultiplexer.Connect(options);
-        });
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.ClientName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        RedisConnection.Register(builder.Services, options);
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
     }
 }
