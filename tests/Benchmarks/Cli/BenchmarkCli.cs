@@ -21,11 +21,12 @@ public static class BenchmarkCli
           send-direct   --gateway URL --jwt-secret SECRET [--direct MESSAGING-URL --signing-key KEY] [--app ID] [--user ID]
           send-group    (same options as send-direct; open loop, --rate 100 unless given)
           send-sse      (same options as send-direct, plus [--listeners 64]; open loop, --rate 1000 unless given)
-          all           (same options as gateway-get, plus [--direct-messaging MESSAGING-URL] [--listeners 64] [--nginx PATH]):
+          all           (same options as gateway-get, plus [--direct-messaging MESSAGING-URL] [--listeners 64] [--nginx PATH] [--rounds 5]):
                         every named scenario, then compare gateway-get direct / gateway / nginx when --direct is given
           compare       --direct URL --gateway URL [--path /api/default/groups]
                         [--direct-header 'Name: value']... [--gateway-header 'Name: value']...
                         [--jwt-secret SECRET] [--signing-key KEY] [--app ID] [--user ID] [--nginx /usr/sbin/nginx]
+                        [--rounds 5]: the measured time is cut into rounds taking direct, gateway and nginx in turn
 
         Load options (every command):
           --connections 64   keep-alive connections, one request in flight on each
@@ -149,8 +150,9 @@ public static class BenchmarkCli
     {
         var targets = PlatformTargetsOf(cli);
         var nginx = cli.Optional("nginx") ?? NginxProxy.DefaultBinary;
+        var rounds = cli.Integer("rounds", GatewayComparison.DefaultRounds);
         cli.RejectUnread();
-        var report = await PlatformBenchmark.RunAsync(targets, options, nginx, cancellationToken);
+        var report = await PlatformBenchmark.RunAsync(targets, options, rounds, nginx, cancellationToken);
         return JsonSerializer.Serialize(report, BenchmarkJson.Default.PlatformReport);
     }
 
@@ -165,9 +167,10 @@ public static class BenchmarkCli
         var direct = Scenario.Fixed("compare", PlatformScenarios.ViaDirect, RequestTemplate.Get(At("direct"), Headers(cli, "direct-header")), directCaller);
         var gateway = Scenario.Fixed("compare", PlatformScenarios.ViaGateway, RequestTemplate.Get(At("gateway"), Headers(cli, "gateway-header")), gatewayCaller);
         var nginx = cli.Optional("nginx") ?? NginxProxy.DefaultBinary;
+        var rounds = cli.Integer("rounds", GatewayComparison.DefaultRounds);
         cli.RejectUnread();
 
-        var result = await GatewayComparison.RunAsync(direct, gateway, options, nginx, cancellationToken);
+        var result = await GatewayComparison.RunAsync(direct, gateway, options, rounds, nginx, cancellationToken);
         return JsonSerializer.Serialize(result, BenchmarkJson.Default.ComparisonResult);
     }
 

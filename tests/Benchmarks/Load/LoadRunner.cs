@@ -10,6 +10,13 @@ public static class LoadRunner
 
     public static async Task<RunResult> RunAsync(Scenario scenario, LoadOptions options, CancellationToken cancellationToken = default)
     {
+        var round = await MeasureAsync(scenario, options, cancellationToken);
+        return RunResult.From(scenario, options, round.Tallies, round.Generator);
+    }
+
+    /// <summary>One run's raw counts, to be summarized alone or together with other rounds of the same scenario.</summary>
+    internal static async Task<MeasuredRound> MeasureAsync(Scenario scenario, LoadOptions options, CancellationToken cancellationToken = default)
+    {
         options.Validate();
         var endpoint = await TargetEndpoint.ResolveAsync(scenario.Target, cancellationToken);
         var source = scenario.CreateSource(scenario.Target);
@@ -25,7 +32,7 @@ public static class LoadRunner
         pacer?.Stop();
         await running;
         cancellationToken.ThrowIfCancellationRequested();
-        return RunResult.From(scenario, options, [.. workers.Select(worker => worker.Tally)], usage);
+        return new MeasuredRound([.. workers.Select(worker => worker.Tally)], usage);
     }
 
     // Replaces connections with overdue responses, samples the generator's own cost over the window,
@@ -70,3 +77,6 @@ public static class LoadRunner
         }
     }
 }
+
+/// <summary>What one run's connections counted, and what the run cost the generator.</summary>
+internal sealed record MeasuredRound(IReadOnlyList<ConnectionTally> Tallies, GeneratorUsage Generator);

@@ -32,6 +32,19 @@ public sealed record RunResult(
     [JsonIgnore]
     public bool IsClean => Errors == 0 && Requests > 0 && StatusCodes.All(s => s.Key.StartsWith('2'));
 
+    /// <summary>
+    /// Rounds of one scenario as one run over their summed <paramref name="options"/>' duration: counts and latencies merged, the
+    /// generator's CPU averaged over the rounds' measured time and its allocations summed.
+    /// </summary>
+    internal static RunResult FromRounds(Scenario scenario, LoadOptions options, IReadOnlyList<MeasuredRound> rounds) =>
+        From(
+            scenario,
+            options,
+            [.. rounds.SelectMany(round => round.Tallies)],
+            new GeneratorUsage(
+                Math.Round(rounds.Average(round => round.Generator.CpuPercent), 1),
+                rounds.Sum(round => round.Generator.AllocatedBytes)));
+
     internal static RunResult From(Scenario scenario, LoadOptions options, IReadOnlyList<ConnectionTally> tallies, GeneratorUsage generator)
     {
         var latency = new LatencyHistogram();

@@ -9,8 +9,8 @@ namespace Chat.Benchmarks.Scenarios;
 public static class PlatformBenchmark
 {
     public static async Task<PlatformReport> RunAsync(
-        PlatformTargets targets, LoadOptions options, string nginxBinary = Nginx.NginxProxy.DefaultBinary,
-        CancellationToken cancellationToken = default)
+        PlatformTargets targets, LoadOptions options, int comparisonRounds = GatewayComparison.DefaultRounds,
+        string nginxBinary = Nginx.NginxProxy.DefaultBinary, CancellationToken cancellationToken = default)
     {
         var runs = new List<RunResult>();
         foreach (var name in PlatformScenarios.Names)
@@ -23,6 +23,7 @@ public static class PlatformBenchmark
                 PlatformScenarios.Create(PlatformScenarios.GatewayGet, PlatformScenarios.ViaDirect, targets),
                 PlatformScenarios.Create(PlatformScenarios.GatewayGet, PlatformScenarios.ViaGateway, targets),
                 options,
+                comparisonRounds,
                 nginxBinary,
                 cancellationToken)
             : null;
