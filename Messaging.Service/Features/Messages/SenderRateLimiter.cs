@@ -10,12 +10,16 @@ namespace Chat.Messaging.Features.Messages;
 /// Settings come from <c>Messaging:SenderRateLimit</c>, overridden per app under <c>Apps:{app_id}</c>
 /// (<see cref="SenderRateLimitOptions"/>), and follow the configuration when it reloads.
 /// Takes that arrive together go to Redis in one call (<see cref="Coalescer{TItem, TResult}"/>).
-/// When Redis can't be reached the message goes through: a send is never refused for want of the cache.
+/// When Redis can't be reached the message goes through: a send is never refused for want of the cache. That is warned
+/// about once per <see cref="UncheckedWarningInterval"/> with the number of sends let through unchecked, not once per
+/// send: an outage fails every send's check alike, and a stack trace per message would flood the logs.
 /// </summary>
 public sealed class SenderRateLimiter : IAsyncDisposable
 {
     public const int DefaultCapacity = 30;
     public const int DefaultRefillPerMinute = 30;
+
+    public static readonly TimeSpan UncheckedWarningInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// For each bucket <c>KEYS[i]</c> with capacity <c>ARGV[2i]</c> and refill per minute <c>ARGV[2i+1]</c> at time <c>ARGV[1]</c>:
@@ -51,6 +55,9 @@ public sealed class SenderRateLimiter : IAsyncDisposable
     private readonly TimeProvider clock;
     private readonly ILogger<SenderRateLimiter> logger;
     private readonly Coalescer<Take, long> takes;
+    private readonly Lock uncheckedLock = new();
+    private long uncheckedSends;
+    private DateTimeOffset? lastUncheckedWarning;
 
     public SenderRateLimiter(
         IConnectionMultiplexer redis, IOptionsMonitor<MessagingOptions> options, TimeProvider clock, ILogger<SenderRateLimiter> logger)
@@ -83,12 +90,34 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            logger.LogWarning(exception, "Sender rate limit not checked for {AppId}/{Sender}: Redis is unreachable", appId, sender);
+            CountUnchecked(exception, appId, sender);
             return null;
         }
     }
 
     public ValueTask DisposeAsync() => takes.DisposeAsync();
+
+    private void CountUnchecked(Exception exception, string appId, string sender)
+    {
+        long sends;
+        lock (uncheckedLock)
+        {
+            uncheckedSends++;
+            var now = clock.GetUtcNow();
+            if (now - lastUncheckedWarning < UncheckedWarningInterval)
+            {
+                return;
+            }
+
+            lastUncheckedWarning = now;
+            sends = uncheckedSends;
+            uncheckedSends = 0;
+        }
+
+        logger.LogWarning(
+            exception, "Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: {Sends} (the latest by {AppId}/{Sender})",
+            sends, appId, sender);
+    }
 
     private async Task<IReadOnlyList<long>> TakeAllAsync(IReadOnlyList<Take> batch)
     {

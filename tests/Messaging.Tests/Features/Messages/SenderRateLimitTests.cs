@@ -8,6 +8,7 @@ using Chat.TestInfrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Microsoft.Extensions.Options;
@@ -127,5 +128,61 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
         Assert.Equal(new SenderRateLimiter.Limit(7, SenderRateLimiter.DefaultRefillPerMinute), limiter.LimitFor(App));
         Assert.Equal(new SenderRateLimiter.Limit(SenderRateLimiter.DefaultCapacity, SenderRateLimiter.DefaultRefillPerMinute),
             limiter.LimitFor(TestIdentity.NewAppId()));
+    }
+
+    [Fact]
+    public async Task Sends_let_through_while_redis_is_unreachable_are_warned_about_once_an_interval_with_their_count()
+    {
+        using var unreachable = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,connectTimeout=200,abortConnect=false");
+        var clock = new SteppedClock(DateTimeOffset.UtcNow);
+        var log = new WarningLog();
+        await using var limiter = new SenderRateLimiter(
+            unreachable, fixture.Service.Services.GetRequiredService<IOptionsMonitor<MessagingOptions>>(), clock, log);
+        var limit = limiter.LimitFor(App);
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
+        }
+
+        clock.Now += SenderRateLimiter.UncheckedWarningInterval - TimeSpan.FromSeconds(1);
+        Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
+        clock.Now += TimeSpan.FromSeconds(1);
+        Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
+
+        Assert.Equal(
+            [
+                $"Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: 1 (the latest by {App}/{sender})",
+                $"Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: 21 (the latest by {App}/{sender})",
+            ],
+            log.Warnings);
+    }
+
+    private sealed class SteppedClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private sealed class WarningLog : ILogger<SenderRateLimiter>
+    {
+        public List<string> Warnings { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning)
+            {
+                lock (Warnings)
+                {
+                    Warnings.Add(formatter(state, exception));
+                }
+            }
+        }
     }
 }
