@@ -1,4 +1,5 @@
 using Chat.ServiceDefaults.Batching;
+using Chat.ServiceDefaults.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -11,15 +12,13 @@ namespace Chat.Messaging.Features.Messages;
 /// (<see cref="SenderRateLimitOptions"/>), and follow the configuration when it reloads.
 /// Takes that arrive together go to Redis in one call (<see cref="Coalescer{TItem, TResult}"/>).
 /// When Redis can't be reached the message goes through: a send is never refused for want of the cache. That is warned
-/// about once per <see cref="UncheckedWarningInterval"/> with the number of sends let through unchecked, not once per
-/// send: an outage fails every send's check alike, and a stack trace per message would flood the logs.
+/// about once per <see cref="RecurringWarning.DefaultInterval"/> with the number of sends let through unchecked, not once per
+/// send (<see cref="RecurringWarning"/>): an outage fails every send's check alike.
 /// </summary>
 public sealed class SenderRateLimiter : IAsyncDisposable
 {
     public const int DefaultCapacity = 30;
     public const int DefaultRefillPerMinute = 30;
-
-    public static readonly TimeSpan UncheckedWarningInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// For each bucket <c>KEYS[i]</c> with capacity <c>ARGV[2i]</c> and refill per minute <c>ARGV[2i+1]</c> at time <c>ARGV[1]</c>:
@@ -55,9 +54,7 @@ public sealed class SenderRateLimiter : IAsyncDisposable
     private readonly TimeProvider clock;
     private readonly ILogger<SenderRateLimiter> logger;
     private readonly Coalescer<Take, long> takes;
-    private readonly Lock uncheckedLock = new();
-    private long uncheckedSends;
-    private DateTimeOffset? lastUncheckedWarning;
+    private readonly RecurringWarning uncheckedSends;
 
     public SenderRateLimiter(
         IConnectionMultiplexer redis, IOptionsMonitor<MessagingOptions> options, TimeProvider clock, ILogger<SenderRateLimiter> logger)
@@ -67,6 +64,7 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         this.clock = clock;
         this.logger = logger;
         takes = new(TakeAllAsync, new CoalescerOptions { Concurrency = 2, MaxBatch = 128 });
+        uncheckedSends = new(clock, RecurringWarning.DefaultInterval);
     }
 
     /// <summary>A bucket's size and refill rate.</summary>
@@ -90,34 +88,19 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            CountUnchecked(exception, appId, sender);
+            if (uncheckedSends.TryReport(out var sends))
+            {
+                logger.LogWarning(
+                    exception,
+                    "Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: {Sends} (the latest by {AppId}/{Sender})",
+                    sends, appId, sender);
+            }
+
             return null;
         }
     }
 
     public ValueTask DisposeAsync() => takes.DisposeAsync();
-
-    private void CountUnchecked(Exception exception, string appId, string sender)
-    {
-        long sends;
-        lock (uncheckedLock)
-        {
-            uncheckedSends++;
-            var now = clock.GetUtcNow();
-            if (now - lastUncheckedWarning < UncheckedWarningInterval)
-            {
-                return;
-            }
-
-            lastUncheckedWarning = now;
-            sends = uncheckedSends;
-            uncheckedSends = 0;
-        }
-
-        logger.LogWarning(
-            exception, "Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: {Sends} (the latest by {AppId}/{Sender})",
-            sends, appId, sender);
-    }
 
     private async Task<IReadOnlyList<long>> TakeAllAsync(IReadOnlyList<Take> batch)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using Chat.ServiceDefaults.Logging;
 using StackExchange.Redis;
 
 namespace Chat.Messaging.Features.Realtime;
@@ -8,10 +9,13 @@ namespace Chat.Messaging.Features.Realtime;
 /// Carries committed feed events to whichever replica holds the user's stream, through a Redis
 /// channel per user. Redis is only the fast path: a stream that misses a publish (Redis down, a
 /// replica dying between commit and publish) notices the gap or the newer head and reads the
-/// events from Postgres, where they were committed with the change.
+/// events from Postgres, where they were committed with the change. While Redis is down, failed publishes are warned
+/// about once an interval with their count (<see cref="RecurringWarning"/>), not once per commit.
 /// </summary>
-public sealed partial class FeedRelay(IConnectionMultiplexer redis, ILogger<FeedRelay> logger)
+public sealed partial class FeedRelay(IConnectionMultiplexer redis, TimeProvider clock, ILogger<FeedRelay> logger)
 {
+    private readonly RecurringWarning failedPublishes = new(clock, RecurringWarning.DefaultInterval);
+
     public static RedisChannel ChannelOf(string appId, string userId) =>
         string.Create(CultureInfo.InvariantCulture, $"messaging:feed:{appId.Length}:{appId}:{userId}");
 
@@ -50,7 +54,10 @@ public sealed partial class FeedRelay(IConnectionMultiplexer redis, ILogger<Feed
         }
         catch (RedisException exception)
         {
-            Log.PublishFailed(logger, appended.AppId, exception);
+            if (failedPublishes.TryReport(out var failed))
+            {
+                Log.PublishFailed(logger, failed, appended.AppId, exception);
+            }
         }
     }
 
@@ -116,8 +123,9 @@ public sealed partial class FeedRelay(IConnectionMultiplexer redis, ILogger<Feed
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Realtime events of app {AppId} were not published; streams will read them from the database")]
-        public static partial void PublishFailed(ILogger logger, string appId, Exception exception);
+        [LoggerMessage(1, LogLevel.Warning,
+            "Realtime events of {Failed} commits since the last warning were not published, the latest of app {AppId}; streams will read them from the database")]
+        public static partial void PublishFailed(ILogger logger, long failed, string appId, Exception exception);
 
         [LoggerMessage(2, LogLevel.Warning, "An event stream of app {AppId} could not subscribe; it falls back to reading the database")]
         public static partial void SubscribeFailed(ILogger logger, string appId, Exception exception);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chat.ServiceDefaults.Logging;
 using Chat.TestInfrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
@@ -145,7 +146,7 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
             Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
         }
 
-        clock.Now += SenderRateLimiter.UncheckedWarningInterval - TimeSpan.FromSeconds(1);
+        clock.Now += RecurringWarning.DefaultInterval - TimeSpan.FromSeconds(1);
         Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
         clock.Now += TimeSpan.FromSeconds(1);
         Assert.Null(await limiter.TryTakeAsync(App, sender, limit));

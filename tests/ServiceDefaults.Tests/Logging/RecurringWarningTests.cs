@@ -1,0 +1,33 @@
+using Chat.ServiceDefaults.Logging;
+
+namespace Chat.ServiceDefaults.Tests.Logging;
+
+public sealed class RecurringWarningTests
+{
+    [Fact]
+    public void The_first_occurrence_is_reported_then_one_report_an_interval_counts_what_happened_since()
+    {
+        var clock = new StoppedClock();
+        var warning = new RecurringWarning(clock, TimeSpan.FromSeconds(10));
+
+        Assert.True(warning.TryReport(out var first));
+        Assert.Equal(1, first);
+        for (var i = 0; i < 5; i++)
+        {
+            clock.Now += TimeSpan.FromSeconds(1);
+            Assert.False(warning.TryReport(out _));
+        }
+
+        clock.Now += TimeSpan.FromSeconds(5);
+        Assert.True(warning.TryReport(out var second));
+        Assert.Equal(6, second);
+        Assert.False(warning.TryReport(out _));
+    }
+
+    private sealed class StoppedClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 11, 21, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
