@@ -8,11 +8,8 @@ public static class LoadRunner
 {
     private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMilliseconds(50);
 
-    public static async Task<RunResult> RunAsync(Scenario scenario, LoadOptions options, CancellationToken cancellationToken = default)
-    {
-        var round = await MeasureAsync(scenario, options, cancellationToken);
-        return RunResult.From(scenario, options, round.Tallies, round.Generator);
-    }
+    public static async Task<RunResult> RunAsync(Scenario scenario, LoadOptions options, CancellationToken cancellationToken = default) =>
+        RunResult.From(scenario, options, [await MeasureAsync(scenario, options, cancellationToken)]);
 
     /// <summary>One run's raw counts, to be summarized alone or together with other rounds of the same scenario.</summary>
     internal static async Task<MeasuredRound> MeasureAsync(Scenario scenario, LoadOptions options, CancellationToken cancellationToken = default)

@@ -33,25 +33,18 @@ public sealed record RunResult(
     public bool IsClean => Errors == 0 && Requests > 0 && StatusCodes.All(s => s.Key.StartsWith('2'));
 
     /// <summary>
-    /// Rounds of one scenario as one run over their summed <paramref name="options"/>' duration: counts and latencies merged, the
-    /// generator's CPU averaged over the rounds' measured time and its allocations summed.
+    /// One or more rounds of a scenario as one run over <paramref name="options"/>' duration (the rounds' in total): counts and
+    /// latencies merged, the generator's CPU averaged over the rounds and its allocations summed.
     /// </summary>
-    internal static RunResult FromRounds(Scenario scenario, LoadOptions options, IReadOnlyList<MeasuredRound> rounds) =>
-        From(
-            scenario,
-            options,
-            [.. rounds.SelectMany(round => round.Tallies)],
-            new GeneratorUsage(
-                Math.Round(rounds.Average(round => round.Generator.CpuPercent), 1),
-                rounds.Sum(round => round.Generator.AllocatedBytes)));
-
-    internal static RunResult From(Scenario scenario, LoadOptions options, IReadOnlyList<ConnectionTally> tallies, GeneratorUsage generator)
+    internal static RunResult From(Scenario scenario, LoadOptions options, IReadOnlyList<MeasuredRound> rounds)
     {
+        var generator = new GeneratorUsage(
+            Math.Round(rounds.Average(round => round.Generator.CpuPercent), 1), rounds.Sum(round => round.Generator.AllocatedBytes));
         var latency = new LatencyHistogram();
         var statusCodes = new long[1000];
         var errors = new long[Enum.GetValues<ErrorKind>().Length];
         long reconnects = 0;
-        foreach (var tally in tallies)
+        foreach (var tally in rounds.SelectMany(round => round.Tallies))
         {
             latency.Add(tally.Latency);
             reconnects += tally.Reconnects;

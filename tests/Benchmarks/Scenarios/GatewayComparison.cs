@@ -36,7 +36,7 @@ public static class GatewayComparison
             var roundOptions = options with
             {
                 Duration = slice,
-                Warmup = round == 0 ? options.Warmup : TimeSpan.FromTicks(Math.Min(options.Warmup.Ticks, RoundWarmup.Ticks)),
+                Warmup = round == 0 || options.Warmup < RoundWarmup ? options.Warmup : RoundWarmup,
             };
             for (var target = 0; target < targets.Length; target++)
             {
@@ -44,8 +44,9 @@ public static class GatewayComparison
             }
         }
 
+        var measuredOptions = options with { Duration = slice * rounds };
         var results = Enumerable.Range(0, targets.Length)
-            .Select(target => RunResult.FromRounds(targets[target], options with { Duration = slice * rounds }, measured[target]))
+            .Select(target => RunResult.From(targets[target], measuredOptions, measured[target]))
             .ToArray();
         return ComparisonResult.Of(results[0], results[1], results[2], rounds);
     }

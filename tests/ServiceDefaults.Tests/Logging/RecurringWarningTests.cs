@@ -1,4 +1,5 @@
 using Chat.ServiceDefaults.Logging;
+using Chat.TestInfrastructure;
 
 namespace Chat.ServiceDefaults.Tests.Logging;
 
@@ -7,7 +8,7 @@ public sealed class RecurringWarningTests
     [Fact]
     public void The_first_occurrence_is_reported_then_one_report_an_interval_counts_what_happened_since()
     {
-        var clock = new StoppedClock();
+        var clock = new ManualClock();
         var warning = new RecurringWarning(clock, TimeSpan.FromSeconds(10));
 
         Assert.True(warning.TryReport(out var first));
@@ -22,12 +23,5 @@ public sealed class RecurringWarningTests
         Assert.True(warning.TryReport(out var second));
         Assert.Equal(6, second);
         Assert.False(warning.TryReport(out _));
-    }
-
-    private sealed class StoppedClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 21, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

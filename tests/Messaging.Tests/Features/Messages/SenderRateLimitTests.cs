@@ -135,7 +135,7 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
     public async Task Sends_let_through_while_redis_is_unreachable_are_warned_about_once_an_interval_with_their_count()
     {
         using var unreachable = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,connectTimeout=200,abortConnect=false");
-        var clock = new SteppedClock(DateTimeOffset.UtcNow);
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         var log = new WarningLog();
         await using var limiter = new SenderRateLimiter(
             unreachable, fixture.Service.Services.GetRequiredService<IOptionsMonitor<MessagingOptions>>(), clock, log);
@@ -157,13 +157,6 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
                 $"Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: 21 (the latest by {App}/{sender})",
             ],
             log.Warnings);
-    }
-
-    private sealed class SteppedClock(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private sealed class WarningLog : ILogger<SenderRateLimiter>
