@@ -56,6 +56,10 @@ public static class BusExtensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        // After MassTransit's hosted service, so it stops first: see BusStartCompletion.
+        builder.Services.AddSingleton<BusStartCompletion>();
+        builder.Services.AddBusObserver(provider => provider.GetRequiredService<BusStartCompletion>());
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<BusStartCompletion>());
         builder.Services.Configure<MassTransitHostOptions>(options =>
         {
             // A broker that is down must not stop the service from serving: the outbox holds events until it returns.

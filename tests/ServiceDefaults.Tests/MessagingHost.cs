@@ -27,6 +27,21 @@ public sealed class MessagingHost : IAsyncDisposable
 
     public static async Task<MessagingHost> StartAsync(TestServers servers)
     {
+        var (host, connectionString) = await BuildAsync(servers);
+        await host.StartAsync();
+        // Published events only reach a queue once it is bound: wait for the bus's endpoints to be ready.
+        var health = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        if (health != BusHealthStatus.Healthy)
+        {
+            throw new InvalidOperationException($"The test host's bus did not become healthy: {health}");
+        }
+
+        return new MessagingHost(host, connectionString);
+    }
+
+    /// <summary>The host, not started, on a database of its own; <paramref name="services"/> adds to its registrations.</summary>
+    public static async Task<(IHost Host, string ConnectionString)> BuildAsync(TestServers servers, Action<IServiceCollection>? services = null)
+    {
         var connectionString = await servers.CreateDatabaseAsync("sdtest");
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -39,16 +54,8 @@ public sealed class MessagingHost : IAsyncDisposable
         builder.AddServiceDefaults();
         builder.AddServiceDatabase("sdtest", typeof(MessagingHost).Assembly);
         builder.AddServiceBus(bus => bus.AddConsumer<RecordingConsumer>());
-        var host = builder.Build();
-        await host.StartAsync();
-        // Published events only reach a queue once it is bound: wait for the bus's endpoints to be ready.
-        var health = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        if (health != BusHealthStatus.Healthy)
-        {
-            throw new InvalidOperationException($"The test host's bus did not become healthy: {health}");
-        }
-
-        return new MessagingHost(host, connectionString);
+        services?.Invoke(builder.Services);
+        return (builder.Build(), connectionString);
     }
 
     /// <summary>
