@@ -26,6 +26,7 @@ public sealed class DeliveryProbe
     private readonly long[] sentAt;
     private readonly int[] statusCodes;
     private readonly long[] receivedAt;
+    private readonly long warmupTicks;
     private long measureFrom = long.MaxValue;
     private long duplicates;
 
@@ -40,17 +41,18 @@ public sealed class DeliveryProbe
         sentAt = new long[capacity];
         statusCodes = new int[capacity];
         receivedAt = new long[capacity];
+        warmupTicks = RunWindow.Ticks(options.Warmup);
     }
 
     public static string ListenerId(int index) => ListenerPrefix + index.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Messages sent from <paramref name="warmup"/> after now on are measured; call as the load run starts.</summary>
-    public void Start(TimeSpan warmup) => Volatile.Write(ref measureFrom, Stopwatch.GetTimestamp() + RunWindow.Ticks(warmup));
 
     /// <summary>Message <paramref name="number"/>: from a rotating sender to the listeners in turn, stamped with the time now.</summary>
     public int WriteMessage(Span<byte> destination, long number)
     {
         var now = Stopwatch.GetTimestamp();
+        // The run's first message opens its window (after any wait for a quiet machine): messages sent from one warm-up
+        // later on are measured.
+        Interlocked.CompareExchange(ref measureFrom, now + warmupTicks, long.MaxValue);
         Volatile.Write(ref sentAt[number], now);
         return MessagingScenarios.Written(
             Utf8.TryWrite(

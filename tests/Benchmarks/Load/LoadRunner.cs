@@ -8,8 +8,12 @@ public static class LoadRunner
 {
     private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMilliseconds(50);
 
-    public static async Task<RunResult> RunAsync(Scenario scenario, LoadOptions options, CancellationToken cancellationToken = default) =>
-        RunResult.From(scenario, options, [await MeasureAsync(scenario, options, cancellationToken)]);
+    /// <summary>Waits for a quiet machine (<see cref="MachineQuiet"/>), then measures <paramref name="scenario"/>.</summary>
+    public static async Task<RunResult> RunAsync(Scenario scenario, LoadOptions options, CancellationToken cancellationToken = default)
+    {
+        var settle = await MachineQuiet.WaitAsync(cancellationToken);
+        return RunResult.From(scenario, options, [await MeasureAsync(scenario, options, cancellationToken)]) with { Settle = settle };
+    }
 
     /// <summary>One run's raw counts, to be summarized alone or together with other rounds of the same scenario.</summary>
     internal static async Task<MeasuredRound> MeasureAsync(Scenario scenario, LoadOptions options, CancellationToken cancellationToken = default)

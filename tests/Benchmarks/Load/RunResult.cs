@@ -28,6 +28,9 @@ public sealed record RunResult(
     /// <summary>Where the messages went after they were acknowledged: <c>send-sse</c> only.</summary>
     public DeliveryReport? Delivery { get; init; }
 
+    /// <summary>The wait for a quiet machine before the run (<see cref="MachineQuiet"/>); null where it can't be seen.</summary>
+    public SettleReport? Settle { get; init; }
+
     /// <summary>Every response was 2xx and no request failed.</summary>
     [JsonIgnore]
     public bool IsClean => Errors == 0 && Requests > 0 && StatusCodes.All(s => s.Key.StartsWith('2'));

@@ -27,6 +27,7 @@ public static class GatewayComparison
         string nginxBinary = NginxProxy.DefaultBinary, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        var settle = await MachineQuiet.WaitAsync(cancellationToken);
         await using var nginx = await NginxProxy.StartAsync(direct.Target, nginxBinary, cancellationToken);
         Scenario[] targets = [direct, gateway, direct.RoutedThrough(ViaNginx, nginx.Address)];
         var measured = targets.Select(_ => new List<MeasuredRound>()).ToArray();
@@ -48,13 +49,16 @@ public static class GatewayComparison
         var results = Enumerable.Range(0, targets.Length)
             .Select(target => RunResult.From(targets[target], measuredOptions, measured[target]))
             .ToArray();
-        return ComparisonResult.Of(results[0], results[1], results[2], rounds);
+        return ComparisonResult.Of(results[0], results[1], results[2], rounds) with { Settle = settle };
     }
 }
 
 /// <summary>The three runs and what they say about the gateway.</summary>
 public sealed record ComparisonResult(RunResult Direct, RunResult Gateway, RunResult Nginx, int Rounds, ComparisonFigures Figures)
 {
+    /// <summary>The wait for a quiet machine before the first round (<see cref="MachineQuiet"/>).</summary>
+    public SettleReport? Settle { get; init; }
+
     public static ComparisonResult Of(RunResult direct, RunResult gateway, RunResult nginx, int rounds)
     {
         var gatewayAdded = Math.Round(gateway.LatencyMs.P50 - direct.LatencyMs.P50, 3);

@@ -94,7 +94,6 @@ public static class MessagingScenarios
         RunResult result;
         await using (listeners)
         {
-            probe.Start(options.Warmup);
             result = await LoadRunner.RunAsync(scenario, options, cancellationToken);
             await probe.DrainAsync(options.Timeout, cancellationToken);
         }
