@@ -28,12 +28,12 @@ internal static class MachineQuiet
         }
 
         var started = Stopwatch.GetTimestamp();
-        var previous = CpuTimes.Read(ProcStat);
+        var previous = CpuTimes.Read();
         var quietSamples = 0;
         while (quietSamples < QuietSamplesNeeded && Stopwatch.GetElapsedTime(started) < Limit)
         {
             await Task.Delay(Sample, cancellationToken);
-            var current = CpuTimes.Read(ProcStat);
+            var current = CpuTimes.Read();
             quietSamples = current.BusySince(previous) < BusyBelow ? quietSamples + 1 : 0;
             previous = current;
         }
@@ -45,9 +45,9 @@ internal static class MachineQuiet
     private readonly record struct CpuTimes(long Total, long Idle)
     {
         /// <summary>The aggregate <c>cpu</c> line: user, nice, system, idle, iowait, irq, softirq, steal (guest time is within user).</summary>
-        public static CpuTimes Read(string path)
+        public static CpuTimes Read()
         {
-            var fields = File.ReadLines(path).First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var fields = File.ReadLines(ProcStat).First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var ticks = fields.Skip(1).Take(8).Select(field => long.Parse(field, CultureInfo.InvariantCulture)).ToArray();
             return new(ticks.Sum(), ticks[3] + ticks[4]);
         }
