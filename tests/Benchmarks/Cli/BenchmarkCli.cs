@@ -35,6 +35,7 @@ public static class BenchmarkCli
           --rate N           open loop: N requests/s in total, latency from each scheduled send time
           --timeout 10       seconds before a response counts as a timeout and its connection is replaced
           --threads 1        socket event threads of the load generator
+          --timeline S       also report the measured window interval by interval, S seconds each (e.g. 0.25)
         """;
 
     /// <summary>A token for trying the platform by hand (README), signed like a tenant's backend would sign it.</summary>
@@ -204,6 +205,7 @@ public static class BenchmarkCli
             Warmup = TimeSpan.FromSeconds(cli.Number("warmup", defaults.Warmup.TotalSeconds, allowZero: true)),
             Rate = cli.OptionalNumber("rate"),
             Timeout = TimeSpan.FromSeconds(cli.Number("timeout", defaults.Timeout.TotalSeconds)),
+            TimelineInterval = cli.OptionalNumber("timeline") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         };
     }
 

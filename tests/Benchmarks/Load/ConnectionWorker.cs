@@ -25,6 +25,7 @@ internal sealed class ConnectionWorker
     private readonly double sendIntervalTicks;
     private readonly ResponseParser parser = new();
     private readonly PacedWait? pacing;
+    private readonly Timeline? timeline;
     private Socket? socket;
     private bool connectedBefore;
     private long inFlightSince;
@@ -32,8 +33,10 @@ internal sealed class ConnectionWorker
     private volatile bool stopping;
 
     public ConnectionWorker(
-        EndPoint endpoint, IRequestSource source, RunWindow window, LoadOptions options, bool bodyless, int index, Pacer? pacer)
+        EndPoint endpoint, IRequestSource source, RunWindow window, LoadOptions options, bool bodyless, int index, Pacer? pacer,
+        Timeline? timeline)
     {
+        this.timeline = timeline;
         this.endpoint = endpoint;
         this.source = source;
         this.window = window;
@@ -218,7 +221,9 @@ internal sealed class ConnectionWorker
         }
         else if (window.Contains(end))
         {
-            Tally.Latency.Record(RunWindow.Microseconds(end - start));
+            var microseconds = RunWindow.Microseconds(end - start);
+            Tally.Latency.Record(microseconds);
+            timeline?.Record(end, microseconds);
             Tally.StatusCodes[parser.StatusCode]++;
         }
     }

@@ -6,7 +6,8 @@ namespace Chat.Benchmarks.Load;
 /// A log-linear latency histogram in microseconds, shaped like HdrHistogram with 256 sub-buckets:
 /// values below 256 µs are exact, larger ones fall in buckets no wider than 1/128 of their value
 /// (≤ 0.8% relative error), up to about 71 minutes. One instance per connection, written by that
-/// connection only and merged when the run ends, so recording takes no lock.
+/// connection only and merged when the run ends, so recording takes no lock; an instance that every
+/// connection writes (a <see cref="Timeline"/> interval) is written with <see cref="RecordShared"/>.
 /// </summary>
 public sealed class LatencyHistogram
 {
@@ -20,22 +21,38 @@ public sealed class LatencyHistogram
 
     private readonly long[] counts = new long[IndexOf(MaxTrackableMicroseconds) + 1];
 
-    public long Count { get; private set; }
+    private long count;
+    private long min = long.MaxValue;
+    private long max;
+    private long sum;
 
-    public long MinMicroseconds { get; private set; } = long.MaxValue;
+    public long Count => count;
 
-    public long MaxMicroseconds { get; private set; }
+    public long MinMicroseconds => min;
 
-    public long SumMicroseconds { get; private set; }
+    public long MaxMicroseconds => max;
+
+    public long SumMicroseconds => sum;
 
     public void Record(long microseconds)
     {
         var value = Math.Clamp(microseconds, 0, MaxTrackableMicroseconds);
         counts[IndexOf(value)]++;
-        Count++;
-        SumMicroseconds += value;
-        MinMicroseconds = Math.Min(MinMicroseconds, value);
-        MaxMicroseconds = Math.Max(MaxMicroseconds, value);
+        count++;
+        sum += value;
+        min = Math.Min(min, value);
+        max = Math.Max(max, value);
+    }
+
+    /// <summary>Records like <see cref="Record"/>, safely alongside other threads recording into this instance.</summary>
+    public void RecordShared(long microseconds)
+    {
+        var value = Math.Clamp(microseconds, 0, MaxTrackableMicroseconds);
+        Interlocked.Increment(ref counts[IndexOf(value)]);
+        Interlocked.Increment(ref count);
+        Interlocked.Add(ref sum, value);
+        Exchange(ref min, value, smaller: true);
+        Exchange(ref max, value, smaller: false);
     }
 
     public void Add(LatencyHistogram other)
@@ -45,10 +62,10 @@ public sealed class LatencyHistogram
             counts[i] += other.counts[i];
         }
 
-        Count += other.Count;
-        SumMicroseconds += other.SumMicroseconds;
-        MinMicroseconds = Math.Min(MinMicroseconds, other.MinMicroseconds);
-        MaxMicroseconds = Math.Max(MaxMicroseconds, other.MaxMicroseconds);
+        count += other.count;
+        sum += other.sum;
+        min = Math.Min(min, other.min);
+        max = Math.Max(max, other.max);
     }
 
     /// <summary>The smallest recorded-bucket upper bound at or below which <paramref name="percentile"/>% of values lie.</summary>
@@ -71,6 +88,22 @@ public sealed class LatencyHistogram
         }
 
         return MaxMicroseconds;
+    }
+
+    // Puts value in location if it is smaller (or larger) than what location holds, however other threads change it meanwhile.
+    private static void Exchange(ref long location, long value, bool smaller)
+    {
+        var seen = Volatile.Read(ref location);
+        while (smaller ? value < seen : value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref location, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
     }
 
     // Bucket 0 holds 0..255 exactly; above, each power of two is split into 128 equal sub-buckets.

@@ -21,11 +21,15 @@ public sealed record LoadOptions
     /// <summary>A response slower than this counts as a timeout error and its connection is replaced.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Also report the measured window cut into intervals of this length (<see cref="Timeline"/>); null reports the whole only.</summary>
+    public TimeSpan? TimelineInterval { get; init; }
+
     public void Validate()
     {
-        if (Connections < 1 || Duration <= TimeSpan.Zero || Warmup < TimeSpan.Zero || Timeout <= TimeSpan.Zero || Rate <= 0)
+        if (Connections < 1 || Duration <= TimeSpan.Zero || Warmup < TimeSpan.Zero || Timeout <= TimeSpan.Zero || Rate <= 0
+            || TimelineInterval < TimeSpan.FromMilliseconds(1))
         {
-            throw new ArgumentException("Connections, duration, timeout and rate must be positive; warm-up not negative.");
+            throw new ArgumentException("Connections, duration, timeout and rate must be positive; warm-up not negative; timeline intervals at least 1 ms.");
         }
     }
 }

@@ -24,8 +24,9 @@ public static class LoadRunner
         var bodyless = scenario.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase);
         using var pacer = options.Rate is null ? null : new Pacer(options.Connections);
         var window = RunWindow.StartingNow(options);
+        var timeline = options.TimelineInterval is { } interval ? new Timeline(window, interval) : null;
         var workers = Enumerable.Range(0, options.Connections)
-            .Select(index => new ConnectionWorker(endpoint, source, window, options, bodyless, index, pacer))
+            .Select(index => new ConnectionWorker(endpoint, source, window, options, bodyless, index, pacer, timeline))
             .ToArray();
 
         var running = Task.WhenAll(workers.Select(worker => Task.Run(worker.RunAsync)));
@@ -33,7 +34,7 @@ public static class LoadRunner
         pacer?.Stop();
         await running;
         cancellationToken.ThrowIfCancellationRequested();
-        return new MeasuredRound([.. workers.Select(worker => worker.Tally)], usage);
+        return new MeasuredRound([.. workers.Select(worker => worker.Tally)], usage, timeline);
     }
 
     // Replaces connections with overdue responses, samples the generator's own cost over the window,
@@ -79,5 +80,5 @@ public static class LoadRunner
     }
 }
 
-/// <summary>What one run's connections counted, and what the run cost the generator.</summary>
-internal sealed record MeasuredRound(IReadOnlyList<ConnectionTally> Tallies, GeneratorUsage Generator);
+/// <summary>What one run's connections counted, what the run cost the generator, and its intervals when asked for.</summary>
+internal sealed record MeasuredRound(IReadOnlyList<ConnectionTally> Tallies, GeneratorUsage Generator, Timeline? Timeline);

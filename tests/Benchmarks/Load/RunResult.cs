@@ -31,6 +31,9 @@ public sealed record RunResult(
     /// <summary>The wait for a quiet machine before the run (<see cref="MachineQuiet"/>); null where it can't be seen.</summary>
     public SettleReport? Settle { get; init; }
 
+    /// <summary>The measured time interval by interval (<c>--timeline</c>), a later round's after the earlier ones'.</summary>
+    public IReadOnlyList<TimelinePoint>? Timeline { get; init; }
+
     /// <summary>Every response was 2xx and no request failed.</summary>
     [JsonIgnore]
     public bool IsClean => Errors == 0 && Requests > 0 && StatusCodes.All(s => s.Key.StartsWith('2'));
@@ -80,7 +83,12 @@ public sealed record RunResult(
             errors.Sum(),
             Enum.GetValues<ErrorKind>().ToDictionary(kind => kind.ToString().ToLowerInvariant(), kind => errors[(int)kind]),
             reconnects,
-            generator);
+            generator)
+        {
+            Timeline = rounds.All(round => round.Timeline is not null)
+                ? [.. rounds.SelectMany((round, index) => round.Timeline!.Points(options.Duration / rounds.Count * index))]
+                : null,
+        };
     }
 }
 

@@ -21,4 +21,6 @@ internal readonly record struct RunWindow(long WarmupStart, long MeasureStart, l
     public static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     public static long Microseconds(long ticks) => (long)(ticks * MicrosecondsPerTick);
+
+    public static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 }
