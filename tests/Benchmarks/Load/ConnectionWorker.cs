@@ -36,12 +36,12 @@ internal sealed class ConnectionWorker
         EndPoint endpoint, IRequestSource source, RunWindow window, LoadOptions options, bool bodyless, int index, Pacer? pacer,
         Timeline? timeline)
     {
-        this.timeline = timeline;
         this.endpoint = endpoint;
         this.source = source;
         this.window = window;
         this.bodyless = bodyless;
         pacing = pacer?.For(index);
+        this.timeline = timeline;
         if (options.Rate is { } rate)
         {
             sendIntervalTicks = options.Connections * Stopwatch.Frequency / rate;
