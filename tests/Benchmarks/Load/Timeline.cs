@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Chat.Benchmarks.Load;
 
 /// <summary>
@@ -46,7 +44,7 @@ internal sealed class Timeline
 
 /// <summary>One interval of a <see cref="Timeline"/>: when it starts in the measured time, and what completed in it.</summary>
 public sealed record TimelinePoint(
-    [property: JsonPropertyName("at_seconds")] double AtSeconds,
+    double AtSeconds,
     long Requests,
     double Throughput,
     LatencySummary LatencyMs);
