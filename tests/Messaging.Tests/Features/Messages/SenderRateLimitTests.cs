@@ -132,6 +132,42 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
     }
 
     [Fact]
+    public async Task A_bucket_refills_one_message_per_interval_up_to_its_capacity_and_says_how_long_to_wait()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var redis = fixture.Service.Services.GetRequiredService<IConnectionMultiplexer>();
+        await using var limiter = new SenderRateLimiter(
+            redis, fixture.Service.Services.GetRequiredService<IOptionsMonitor<MessagingOptions>>(), clock, NullLogger<SenderRateLimiter>.Instance);
+        var limit = new SenderRateLimiter.Limit(Capacity: 3, RefillPerMinute: 3);
+        var interval = TimeSpan.FromSeconds(20);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
+        }
+
+        Assert.Equal(interval, await limiter.TryTakeAsync(App, sender, limit));
+        clock.Now += interval - TimeSpan.FromSeconds(5);
+        Assert.Equal(TimeSpan.FromSeconds(5), await limiter.TryTakeAsync(App, sender, limit));
+        clock.Now += TimeSpan.FromSeconds(5);
+        Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
+        Assert.Equal(interval, await limiter.TryTakeAsync(App, sender, limit));
+
+        // Idle for longer than a whole refill: full again, never fuller.
+        clock.Now += 3 * interval + TimeSpan.FromMinutes(5);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
+        }
+
+        Assert.Equal(interval, await limiter.TryTakeAsync(App, sender, limit));
+        // The bucket lives in Redis only until it would be full again.
+        var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: $"*:{App}:{sender}").ToArray();
+        var timeToLive = await redis.GetDatabase().KeyTimeToLiveAsync(Assert.Single(keys));
+        Assert.InRange(timeToLive!.Value, 3 * interval - TimeSpan.FromSeconds(10), 3 * interval);
+    }
+
+    [Fact]
     public async Task Sends_let_through_while_redis_is_unreachable_are_warned_about_once_an_interval_with_their_count()
     {
         using var unreachable = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,connectTimeout=200,abortConnect=false");
