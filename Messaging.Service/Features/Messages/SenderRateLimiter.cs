@@ -39,10 +39,10 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         for i = 1, #KEYS do
             local interval = 60000 / tonumber(ARGV[2 * i + 1])
             local refill_all = tonumber(ARGV[2 * i]) * interval
-            local full_at = math.max(tonumber(redis.call('GET', KEYS[i])) or now, now) + interval
-            local wait = full_at - now - refill_all
+            local full_at = math.max(tonumber(redis.call('GET', KEYS[i])) or now, now)
+            local wait = full_at + interval - refill_all - now
             if wait <= 0 then
-                redis.call('SET', KEYS[i], full_at, 'PX', math.ceil(full_at - now))
+                redis.call('SET', KEYS[i], full_at + interval, 'PX', math.ceil(full_at + interval - now))
                 waits[i] = 0
             else
                 waits[i] = math.ceil(wait)
