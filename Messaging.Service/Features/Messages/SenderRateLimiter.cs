@@ -40,9 +40,10 @@ public sealed class SenderRateLimiter : IAsyncDisposable
             local interval = 60000 / tonumber(ARGV[2 * i + 1])
             local refill_all = tonumber(ARGV[2 * i]) * interval
             local full_at = math.max(tonumber(redis.call('GET', KEYS[i])) or now, now)
-            local wait = full_at + interval - refill_all - now
+            local full_after_take = full_at + interval
+            local wait = full_after_take - refill_all - now
             if wait <= 0 then
-                redis.call('SET', KEYS[i], full_at + interval, 'PX', math.ceil(full_at + interval - now))
+                redis.call('SET', KEYS[i], full_after_take, 'PX', math.ceil(full_after_take - now))
                 waits[i] = 0
             else
                 waits[i] = math.ceil(wait)
