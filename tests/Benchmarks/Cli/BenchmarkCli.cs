@@ -21,12 +21,12 @@ public static class BenchmarkCli
           send-direct   --gateway URL --jwt-secret SECRET [--direct MESSAGING-URL --signing-key KEY] [--app ID] [--user ID]
           send-group    (same options as send-direct; open loop, --rate 100 unless given)
           send-sse      (same options as send-direct, plus [--listeners 64]; open loop, --rate 1000 unless given)
-          all           (same options as gateway-get, plus [--direct-messaging MESSAGING-URL] [--listeners 64] [--nginx PATH] [--rounds 5]):
+          all           (same options as gateway-get, plus [--direct-messaging MESSAGING-URL] [--listeners 64] [--nginx PATH] [--rounds 6]):
                         every named scenario, then compare gateway-get direct / gateway / nginx when --direct is given
           compare       --direct URL --gateway URL [--path /api/default/groups]
                         [--direct-header 'Name: value']... [--gateway-header 'Name: value']...
                         [--jwt-secret SECRET] [--signing-key KEY] [--app ID] [--user ID] [--nginx /usr/sbin/nginx]
-                        [--rounds 5]: the measured time is cut into rounds taking direct, gateway and nginx in turn
+                        [--rounds 6]: the measured time is cut into rounds taking direct, gateway and nginx in turn, in every order
 
         Load options (every command):
           --connections 64   keep-alive connections, one request in flight on each

@@ -8,12 +8,15 @@ namespace Chat.Benchmarks.Scenarios;
 /// and through nginx in front of the same service, with the same load. The measured time is cut into
 /// rounds that take the three targets in turn, so a machine whose speed drifts during the comparison
 /// (a shared VM does, by tens of percent within minutes) slows all three alike instead of the last one.
+/// The order changes from round to round (<see cref="TargetOf"/>), so what a run leaves behind (a service's
+/// garbage, its database's dirty pages) falls on all three alike, not always on the one after the heaviest.
 /// </summary>
 public static class GatewayComparison
 {
     public const string ViaNginx = "nginx";
 
-    public const int DefaultRounds = 5;
+    /// <summary>Every order of the three targets once (<see cref="TargetOf"/>).</summary>
+    public const int DefaultRounds = 6;
 
     /// <summary>A later round's warm-up: its connections are new, but the processes behind them are warm.</summary>
     private static readonly TimeSpan RoundWarmup = TimeSpan.FromSeconds(1);
@@ -21,7 +24,7 @@ public static class GatewayComparison
     /// <param name="direct">The request straight to the service; nginx is started in front of its target.</param>
     /// <param name="gateway">The same request through the gateway.</param>
     /// <param name="options">The load; its duration is each target's measured time in total, over all rounds.</param>
-    /// <param name="rounds">How many turns the targets take; the first has the full warm-up.</param>
+    /// <param name="rounds">How many turns the targets take; the first has the full warm-up. A multiple of three rotates evenly.</param>
     public static async Task<ComparisonResult> RunAsync(
         Scenario direct, Scenario gateway, LoadOptions options, int rounds = DefaultRounds,
         string nginxBinary = NginxProxy.DefaultBinary, CancellationToken cancellationToken = default)
@@ -39,8 +42,9 @@ public static class GatewayComparison
                 Duration = slice,
                 Warmup = round == 0 || options.Warmup < RoundWarmup ? options.Warmup : RoundWarmup,
             };
-            for (var target = 0; target < targets.Length; target++)
+            for (var turn = 0; turn < targets.Length; turn++)
             {
+                var target = TargetOf(round, turn, targets.Length);
                 measured[target].Add(await LoadRunner.MeasureAsync(targets[target], roundOptions, cancellationToken));
             }
         }
@@ -50,6 +54,17 @@ public static class GatewayComparison
             .Select(target => RunResult.From(targets[target], measuredOptions, measured[target]))
             .ToArray();
         return ComparisonResult.Of(results[0], results[1], results[2], rounds) with { Settle = settle };
+    }
+
+    /// <summary>
+    /// Which target takes <paramref name="turn"/> in <paramref name="round"/>: the rounds rotate the targets' order, then
+    /// rotate it reversed (a Williams design). Over <c>2 × count</c> rounds each target takes each place equally often and
+    /// follows each other target equally often within a round.
+    /// </summary>
+    internal static int TargetOf(int round, int turn, int count)
+    {
+        var place = (round + turn) % count;
+        return round / count % 2 == 0 ? place : count - 1 - place;
     }
 }
 
