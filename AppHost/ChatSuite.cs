@@ -29,11 +29,11 @@ public static class ChatSuite
         var cache = builder.AddRedis("cache");
         var bus = builder.AddRabbitMQ("messaging-bus");
 
-        var groups = builder.AddProject("groups", "Groups.Service").UsingAll(groupsDb, cache, bus);
-        var messaging = builder.AddProject("messaging", "Messaging.Service").UsingAll(messagingDb, cache, bus)
+        var groups = builder.AddProject("groups", "Groups.Service").WithH2cEndpoint().UsingAll(groupsDb, cache, bus);
+        var messaging = builder.AddProject("messaging", "Messaging.Service").WithH2cEndpoint().UsingAll(messagingDb, cache, bus)
             .WithReplicas(builder.Configuration.GetValue<int?>(MessagingReplicasKey) ?? 1);
-        var knowledge = builder.AddProject("knowledge", "Knowledge.Service").UsingAll(knowledgeDb, cache, bus);
-        var aibot = builder.AddProject("aibot", "AiBot.Service").UsingAll(aibotDb, cache, bus).CallingAll(knowledge);
+        var knowledge = builder.AddProject("knowledge", "Knowledge.Service").WithH2cEndpoint().UsingAll(knowledgeDb, cache, bus);
+        var aibot = builder.AddProject("aibot", "AiBot.Service").WithH2cEndpoint().UsingAll(aibotDb, cache, bus).CallingAll(knowledge);
         builder.AddProject("gateway", "Gateway")
             .UsingAll(cache)
             .CallingAll(groups, messaging, knowledge, aibot)

@@ -40,6 +40,7 @@ public static class GatewayExtensions
             provider.GetRequiredService<IConfiguration>(),
             provider.GetServices<ITokenValidator>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<RouteTable>()));
+        services.AddHostedService<DestinationRefresh>();
         services.AddSingleton(provider => IdentitySigningKey.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ForwardedIdentity>();
         services.AddSingleton(_ => ForwarderHttpClient.Create());

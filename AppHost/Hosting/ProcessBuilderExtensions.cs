@@ -70,6 +70,18 @@ public static class ProcessBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Each replica also serves HTTP/2 without TLS on its own port, which callers are given per replica: a caller that
+    /// speaks it (the gateway) multiplexes its requests over a connection to each replica and spreads them over the
+    /// replicas itself, instead of holding one HTTP/1.1 connection per request in flight.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithH2cEndpoint(this IResourceBuilder<ProjectResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.ServesH2c = true;
+        return builder;
+    }
+
     public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, string value)
         where T : ProcessResource
     {

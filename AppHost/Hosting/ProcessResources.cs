@@ -47,6 +47,12 @@ public abstract class ProcessResource(string name) : IResourceWithServiceDiscove
 public sealed class ProjectResource(string name, string projectPath) : ProcessResource(name)
 {
     public string ProjectPath { get; } = projectPath;
+
+    /// <summary>
+    /// Whether each replica also listens for HTTP/2 without TLS (h2c) on a port of its own, given to Kestrel as the
+    /// <c>h2c</c> endpoint and to callers as <c>services__&lt;name&gt;__h2c__N</c>, one per replica.
+    /// </summary>
+    public bool ServesH2c { get; internal set; }
 }
 
 /// <summary>Any program, run as given.</summary>

@@ -8,12 +8,17 @@ internal interface IEndpointDirectory
     string ConnectionStringOf(IResource resource);
 
     Uri EndpointOf(ProcessResource resource);
+
+    /// <summary>Each replica's HTTP/2-without-TLS endpoint; empty unless the resource serves h2c.</summary>
+    IReadOnlyList<Uri> H2cEndpointsOf(ProcessResource resource);
 }
 
 /// <summary>
 /// The environment of one replica, in Aspire's conventions: <c>ConnectionStrings__&lt;name&gt;</c>,
 /// <c>services__&lt;name&gt;__http__0</c>, <c>OTEL_SERVICE_NAME</c>, <c>ASPNETCORE_URLS</c>, plus the
-/// shared secrets, then the resource's own <c>WithEnvironment</c> values.
+/// shared secrets, then the resource's own <c>WithEnvironment</c> values. A replica that also serves h2c
+/// is given both its endpoints as Kestrel configuration instead of <c>ASPNETCORE_URLS</c> (which Kestrel
+/// ignores once endpoints are configured), and its callers get <c>services__&lt;name&gt;__h2c__N</c>.
 /// </summary>
 internal static class EnvironmentWiring
 {
@@ -27,12 +32,22 @@ internal static class EnvironmentWiring
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["ASPNETCORE_URLS"] = bindUrl.GetLeftPart(UriPartial.Authority),
             ["ASPNETCORE_ENVIRONMENT"] = DevelopmentEnvironment,
             ["DOTNET_ENVIRONMENT"] = DevelopmentEnvironment,
             ["OTEL_SERVICE_NAME"] = resource.Name,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={resource.Name}-{replica}",
         };
+        if (directory.H2cEndpointsOf(resource) is { Count: > 0 } h2c)
+        {
+            environment["Kestrel__Endpoints__http__Url"] = bindUrl.GetLeftPart(UriPartial.Authority);
+            environment["Kestrel__Endpoints__h2c__Url"] = h2c[replica].GetLeftPart(UriPartial.Authority);
+            environment["Kestrel__Endpoints__h2c__Protocols"] = "Http2";
+        }
+        else
+        {
+            environment["ASPNETCORE_URLS"] = bindUrl.GetLeftPart(UriPartial.Authority);
+        }
+
         foreach (var name in OtlpPassThrough)
         {
             if (System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
@@ -49,6 +64,10 @@ internal static class EnvironmentWiring
             if (reference is ProcessResource service)
             {
                 environment[$"services__{service.Name}__http__0"] = directory.EndpointOf(service).GetLeftPart(UriPartial.Authority);
+                foreach (var (endpoint, index) in directory.H2cEndpointsOf(service).Select((endpoint, index) => (endpoint, index)))
+                {
+                    environment[$"services__{service.Name}__h2c__{index}"] = endpoint.GetLeftPart(UriPartial.Authority);
+                }
             }
             else
             {

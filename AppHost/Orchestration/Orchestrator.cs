@@ -138,6 +138,10 @@ internal sealed class Orchestrator(
         ? process.Endpoint
         : throw new DistributedApplicationException($"Resource '{resource.Name}' has no HTTP endpoint.");
 
+    public IReadOnlyList<Uri> H2cEndpointsOf(ProcessResource resource) => Runtime(resource.Name) is ProcessRuntime process
+        ? process.H2cEndpoints
+        : throw new DistributedApplicationException($"Resource '{resource.Name}' has no HTTP endpoint.");
+
     private void CreateRuntimes()
     {
         foreach (var resource in resources)

@@ -7,7 +7,8 @@ namespace Chat.AppHost.Orchestration;
 /// <summary>
 /// A project or executable: waits for what it WaitFor's, then runs its replicas, each on its own
 /// port. With one replica the endpoint is that replica; with several, a <see cref="ReplicaProxy"/>
-/// holds the endpoint and spreads connections over them.
+/// holds the endpoint and spreads connections over them. A project that serves h2c has one more port
+/// per replica for it, reached directly (<see cref="H2cEndpoints"/>).
 /// </summary>
 internal sealed class ProcessRuntime : ResourceRuntime
 {
@@ -33,6 +34,9 @@ internal sealed class ProcessRuntime : ResourceRuntime
         var fixedPort = resource.HttpPort is > 0 ? resource.HttpPort : null;
         var proxied = resource.Replicas > 1;
         var ports = LoopbackPorts.Free(resource.Replicas + (proxied && fixedPort is null ? 1 : 0));
+        H2cEndpoints = resource is ProjectResource { ServesH2c: true }
+            ? [.. LoopbackPorts.Free(resource.Replicas).Select(port => Address(port, publicFace: false))]
+            : [];
 
         // A fixed port is a public face (the gateway's http://localhost:8004): bind localhost, IPv4 and IPv6.
         Endpoint = proxied
@@ -48,6 +52,9 @@ internal sealed class ProcessRuntime : ResourceRuntime
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>Each replica's HTTP/2-without-TLS endpoint, by replica index; empty unless the project serves h2c.</summary>
+    public IReadOnlyList<Uri> H2cEndpoints { get; }
 
     public IReadOnlyList<ReplicaSupervisor> Replicas => replicas;
 

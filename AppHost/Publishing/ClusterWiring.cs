@@ -19,6 +19,7 @@ internal static class ClusterWiring
     public const int AmqpPort = 5672;
     public const int RabbitMqManagementPort = 15672;
     public const int ContainerHttpPort = 8080;
+    public const int ContainerH2cPort = 8081;
     public const int ServiceHttpPort = 80;
     public const string RabbitMqUser = "chat";
     public const string PostgresUser = "postgres";
@@ -46,6 +47,14 @@ internal static class ClusterWiring
     };
 
     public static string ServiceUrl(ProcessResource service) => $"http://{service.Name}";
+
+    /// <summary>
+    /// The headless Service of a project's h2c port: its DNS name has one address per ready pod, which a caller (the
+    /// gateway) resolves and balances over itself, since one HTTP/2 connection through a Service would stay on one pod.
+    /// </summary>
+    public static string H2cServiceName(ProcessResource service) => $"{service.Name}-h2c";
+
+    public static string H2cServiceUrl(ProcessResource service) => $"http://{H2cServiceName(service)}:{ContainerH2cPort}";
 
     /// <summary>A resource given a fixed local port is the public face (the gateway).</summary>
     public static bool IsExternal(ProcessResource resource) => resource.HttpPort is > 0;

@@ -6,7 +6,8 @@ namespace Chat.AppHost.Publishing;
 /// <summary>
 /// A project as Kubernetes objects: a ConfigMap (the non-secret wiring), a Deployment (probes on
 /// /health and /alive, requests and limits, secrets and connection strings from the Secret), a
-/// Service, a HorizontalPodAutoscaler (CPU 70%) and a PodDisruptionBudget (minAvailable 1).
+/// Service, a HorizontalPodAutoscaler (CPU 70%) and a PodDisruptionBudget (minAvailable 1). A project
+/// that serves h2c also listens on <see cref="ClusterWiring.ContainerH2cPort"/>, behind a headless Service.
 /// </summary>
 internal static class KubernetesProjectManifests
 {
@@ -21,6 +22,11 @@ internal static class KubernetesProjectManifests
         yield return ConfigMap(project);
         yield return Deployment(project, replicas);
         yield return Service(project);
+        if (project.ServesH2c)
+        {
+            yield return H2cService(project);
+        }
+
         yield return Autoscaler(project, replicas);
         yield return DisruptionBudget(project);
     }
@@ -29,16 +35,28 @@ internal static class KubernetesProjectManifests
 
     private static YamlMapping ConfigMap(ProjectResource project)
     {
-        var data = new YamlMapping
+        var data = new YamlMapping();
+        if (project.ServesH2c)
         {
-            { "ASPNETCORE_URLS", $"http://+:{ClusterWiring.ContainerHttpPort}" },
-            { "ASPNETCORE_ENVIRONMENT", "Production" },
-            { "DOTNET_ENVIRONMENT", "Production" },
-            { "OTEL_SERVICE_NAME", project.Name },
-        };
+            data.Add("Kestrel__Endpoints__http__Url", $"http://+:{ClusterWiring.ContainerHttpPort}");
+            data.Add("Kestrel__Endpoints__h2c__Url", $"http://+:{ClusterWiring.ContainerH2cPort}");
+            data.Add("Kestrel__Endpoints__h2c__Protocols", "Http2");
+        }
+        else
+        {
+            data.Add("ASPNETCORE_URLS", $"http://+:{ClusterWiring.ContainerHttpPort}");
+        }
+
+        data.Add("ASPNETCORE_ENVIRONMENT", "Production");
+        data.Add("DOTNET_ENVIRONMENT", "Production");
+        data.Add("OTEL_SERVICE_NAME", project.Name);
         foreach (var service in project.References.OfType<ProcessResource>())
         {
             data.Add($"services__{service.Name}__http__0", ClusterWiring.ServiceUrl(service));
+            if (service is ProjectResource { ServesH2c: true })
+            {
+                data.Add($"services__{service.Name}__h2c__0", ClusterWiring.H2cServiceUrl(service));
+            }
         }
 
         foreach (var (name, value) in project.Environment)
@@ -61,7 +79,7 @@ internal static class KubernetesProjectManifests
         {
             { "name", project.Name },
             { "image", ClusterWiring.Image(project) },
-            { "ports", new YamlSequence { Port("http", ClusterWiring.ContainerHttpPort) } },
+            { "ports", Ports(project) },
             { "envFrom", new YamlSequence { new YamlMapping { { "configMapRef", new YamlMapping { { "name", ConfigMapName(project) } } } } } },
             { "env", Environment(project) },
             { "readinessProbe", HttpProbe("/health", initialDelaySeconds: 5, periodSeconds: 10) },
@@ -88,6 +106,17 @@ internal static class KubernetesProjectManifests
                 }
             },
         };
+    }
+
+    private static YamlSequence Ports(ProjectResource project)
+    {
+        var ports = new YamlSequence { Port("http", ClusterWiring.ContainerHttpPort) };
+        if (project.ServesH2c)
+        {
+            ports.Add(Port("h2c", ClusterWiring.ContainerH2cPort));
+        }
+
+        return ports;
     }
 
     /// <summary>Secrets first, so the connection strings after them can say <c>$(…_PASSWORD)</c>.</summary>
@@ -119,6 +148,27 @@ internal static class KubernetesProjectManifests
                     "ports", new YamlSequence
                     {
                         new YamlMapping { { "name", "http" }, { "port", ClusterWiring.ServiceHttpPort }, { "targetPort", "http" }, { "protocol", "TCP" } },
+                    }
+                },
+            }
+        },
+    };
+
+    /// <summary>Headless: no virtual IP, its DNS name answers every ready pod's address.</summary>
+    private static YamlMapping H2cService(ProjectResource project) => new()
+    {
+        { "apiVersion", "v1" },
+        { "kind", "Service" },
+        { "metadata", Metadata(ClusterWiring.H2cServiceName(project), project.Name) },
+        {
+            "spec", new YamlMapping
+            {
+                { "clusterIP", "None" },
+                { "selector", Selector(project.Name) },
+                {
+                    "ports", new YamlSequence
+                    {
+                        new YamlMapping { { "name", "h2c" }, { "port", ClusterWiring.ContainerH2cPort }, { "targetPort", "h2c" }, { "protocol", "TCP" } },
                     }
                 },
             }

@@ -1,4 +1,3 @@
-using System.Net;
 using Chat.Gateway.Errors;
 using Chat.Gateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
@@ -7,8 +6,9 @@ namespace Chat.Gateway.Forwarding;
 
 /// <summary>
 /// Forwards one request to its route's cluster and streams the answer back, following YARP's rules
-/// (SPEC §4.4): both bodies streamed, hop-by-hop headers dropped, X-Forwarded-* set, 502 when the service
-/// can't be reached, 504 when it stays silent past the route's timeout, the client connection aborted
+/// (SPEC §4.4): both bodies streamed, hop-by-hop headers dropped, X-Forwarded-* set, a request the service
+/// refused to connect for sent to the cluster's next instance, 502 when the service can't be reached, 504
+/// when it stays silent past the route's timeout, the client connection aborted
 /// (never ended cleanly) when a started response breaks, the service's request canceled when the
 /// client goes away.
 /// </summary>
@@ -24,18 +24,36 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ILogger<HttpForw
         }
 
         var cancellation = ForwardingCancellation.Rent(route.Timeout, context.RequestAborted);
-        var message = CreateRequest(context, route, identity, cancellation);
+        var destination = route.Cluster.NextDestination();
+        var message = CreateRequest(context, destination, identity, cancellation);
         HttpResponseMessage? upstream = null;
         try
         {
-            try
+            for (var attempt = 1; upstream is null; attempt++)
             {
-                upstream = await invoker.SendAsync(message, cancellation.Token);
-            }
-            catch (Exception exception)
-            {
-                await ReportSendFailureAsync(context, route, message.Content as StreamingRequestContent, cancellation, exception);
-                return;
+                try
+                {
+                    upstream = await invoker.SendAsync(message, cancellation.Token);
+                }
+                catch (HttpRequestException exception) when (exception.HttpRequestError == HttpRequestError.ConnectionError
+                    && attempt < route.Cluster.Count && message.Content is not StreamingRequestContent { Started: true })
+                {
+                    // Nothing reached the service and nothing of the body was read: another instance can take the request.
+                    route.Cluster.ReportUnreachable(destination);
+                    destination = route.Cluster.NextDestination();
+                    message.Dispose();
+                    message = CreateRequest(context, destination, identity, cancellation);
+                }
+                catch (Exception exception)
+                {
+                    if (exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+                    {
+                        route.Cluster.ReportUnreachable(destination);
+                    }
+
+                    await ReportSendFailureAsync(context, route, message.Content as StreamingRequestContent, cancellation, exception);
+                    return;
+                }
             }
 
             await ForwardResponseAsync(context, route, upstream, cancellation);
@@ -65,17 +83,17 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ILogger<HttpForw
     }
 
     private static HttpRequestMessage CreateRequest(
-        HttpContext context, GatewayRoute route, KeyValuePair<string, string>[] identity, ForwardingCancellation cancellation)
+        HttpContext context, Destination destination, KeyValuePair<string, string>[] identity, ForwardingCancellation cancellation)
     {
         var request = context.Request;
         var message = new HttpRequestMessage
         {
             Method = HttpMethod.Parse(request.Method),
             RequestUri = new Uri(
-                string.Concat(route.Cluster.NextDestination(), request.Path.ToUriComponent(), request.QueryString.Value),
+                string.Concat(destination.BaseAddress, request.Path.ToUriComponent(), request.QueryString.Value),
                 UriKind.Absolute),
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Version = destination.Version,
+            VersionPolicy = destination.VersionPolicy,
         };
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0)
         {

@@ -15,11 +15,15 @@ internal sealed class StreamingRequestContent(HttpRequest request, ForwardingCan
 
     public Exception? FailureException { get; private set; }
 
+    /// <summary>Whether sending began reading the client's body: from then on the request can't go anywhere else.</summary>
+    public bool Started { get; private set; }
+
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        Started = true;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {

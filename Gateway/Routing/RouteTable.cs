@@ -17,7 +17,10 @@ internal sealed class RouteTable
 
     private readonly GatewayRoute[] _routes;
 
-    private RouteTable(GatewayRoute[] routes) => _routes = routes;
+    private RouteTable(GatewayRoute[] routes, Cluster[] clusters) => (_routes, Clusters) = (routes, clusters);
+
+    /// <summary>Every cluster a route forwards to, each once.</summary>
+    public IReadOnlyList<Cluster> Clusters { get; }
 
     /// <summary>The first route whose path and method match; when only paths match, <paramref name="pathOnly"/>.</summary>
     public RouteMatch? Match(string method, string path, out GatewayRoute? pathOnly)
@@ -79,7 +82,7 @@ internal sealed class RouteTable
             logger.LogWarning("Token kinds with no validator yet, refused on every route: {Kinds}", string.Join(", ", unvalidated));
         }
 
-        return new RouteTable(routes);
+        return new RouteTable(routes, [.. clusters.Values]);
     }
 
     private static Cluster BuildCluster(string id, ClusterOptions options, IConfiguration configuration)

@@ -74,8 +74,12 @@ public sealed class PublishTests
 
         foreach (var project in new[] { "groups", "messaging", "knowledge", "aibot", "gateway" })
         {
-            var documents = Documents(output.Sub($"{project}.yaml")).Cast<YamlMappingNode>().ToDictionary(document => Scalar(document["kind"]));
-            Assert.Equal(["ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"], documents.Keys);
+            var all = Documents(output.Sub($"{project}.yaml")).Cast<YamlMappingNode>().ToList();
+            var servesH2c = project != "gateway";
+            Assert.Equal(
+                ["ConfigMap", "Deployment", "Service", .. (string[])(servesH2c ? ["Service"] : []), "HorizontalPodAutoscaler", "PodDisruptionBudget"],
+                all.Select(document => Scalar(document["kind"])));
+            var documents = all.DistinctBy(document => Scalar(document["kind"])).ToDictionary(document => Scalar(document["kind"]));
 
             var container = (YamlMappingNode)((YamlSequenceNode)Path(documents["Deployment"], "spec", "template", "spec", "containers"))[0];
             Assert.Equal("/health", Scalar(Path(container, "readinessProbe", "httpGet", "path")));
@@ -84,7 +88,24 @@ public sealed class PublishTests
             Assert.NotNull(Path(container, "resources", "limits", "memory"));
             var configMap = $"{project}-config";
             Assert.Equal(configMap, Scalar(Path((YamlMappingNode)((YamlSequenceNode)container["envFrom"])[0], "configMapRef", "name")));
-            Assert.Equal("http://+:8080", Scalar(Path(documents["ConfigMap"], "data", "ASPNETCORE_URLS")));
+            var ports = ((YamlSequenceNode)container["ports"]).Cast<YamlMappingNode>().Select(port => (Scalar(port["name"]), Scalar(port["containerPort"])));
+            if (servesH2c)
+            {
+                Assert.Equal([("http", "8080"), ("h2c", "8081")], ports);
+                Assert.Equal("http://+:8080", Scalar(Path(documents["ConfigMap"], "data", "Kestrel__Endpoints__http__Url")));
+                Assert.Equal("http://+:8081", Scalar(Path(documents["ConfigMap"], "data", "Kestrel__Endpoints__h2c__Url")));
+                Assert.Equal("Http2", Scalar(Path(documents["ConfigMap"], "data", "Kestrel__Endpoints__h2c__Protocols")));
+                var h2cService = all.Where(document => Scalar(document["kind"]) == "Service").Last();
+                Assert.Equal($"{project}-h2c", Scalar(Path(h2cService, "metadata", "name")));
+                Assert.Equal("None", Scalar(Path(h2cService, "spec", "clusterIP")));
+                var h2cPort = (YamlMappingNode)((YamlSequenceNode)Path(h2cService, "spec", "ports"))[0];
+                Assert.Equal(("8081", "h2c"), (Scalar(h2cPort["port"]), Scalar(h2cPort["targetPort"])));
+            }
+            else
+            {
+                Assert.Equal([("http", "8080")], ports);
+                Assert.Equal("http://+:8080", Scalar(Path(documents["ConfigMap"], "data", "ASPNETCORE_URLS")));
+            }
             var secretKeys = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>()
                 .Where(variable => variable.Children.ContainsKey("valueFrom"))
                 .Select(variable => Scalar(Path(variable, "valueFrom", "secretKeyRef", "key")));
@@ -98,6 +119,7 @@ public sealed class PublishTests
 
         var gatewayConfig = (YamlMappingNode)Documents(output.Sub("gateway.yaml"))[0];
         Assert.Equal("http://groups", Scalar(Path(gatewayConfig, "data", "services__groups__http__0")));
+        Assert.Equal("http://groups-h2c:8081", Scalar(Path(gatewayConfig, "data", "services__groups__h2c__0")));
     }
 
     [Fact]

@@ -5,14 +5,15 @@ using Microsoft.AspNetCore.Http;
 
 namespace Chat.Gateway.Tests.Forwarding;
 
-public class FailureTests
+/// <summary>What a client gets when the service or the client fails. Run over HTTP/1.1 and over h2c (<see cref="FailureTestsOverHttp11"/>, <see cref="FailureTestsOverH2c"/>).</summary>
+public abstract class FailureTests(bool h2c)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task A_service_that_is_down_is_502_in_the_route_dialect()
     {
-        await using var gateway = await GatewayHost.StartAsync(settings => settings["services:groups:http:0"] = GatewayHost.DeadAddress());
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c, configure: settings => settings[GatewayHost.EndpointKey("groups", h2c)] = GatewayHost.DeadAddress());
 
         using var response = await gateway.Client.SendAsync(StreamingTests.Get("/api/default/groups/g1"));
 
@@ -23,7 +24,7 @@ public class FailureTests
     [Fact]
     public async Task A_service_silent_past_the_route_timeout_is_504_and_is_canceled()
     {
-        await using var gateway = await GatewayHost.StartAsync(settings =>
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c, configure: settings =>
             settings["ReverseProxy:Routes:chat21-group:Timeout"] = "00:00:01");
         var serviceCanceled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Upstream.Handler = async context =>
@@ -44,7 +45,7 @@ public class FailureTests
     [Fact]
     public async Task A_client_that_goes_away_cancels_the_service_request()
     {
-        await using var gateway = await GatewayHost.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c);
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var serviceCanceled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Upstream.Handler = async context =>
@@ -67,7 +68,7 @@ public class FailureTests
     [Fact]
     public async Task A_client_that_leaves_a_stream_cancels_the_service()
     {
-        await using var gateway = await GatewayHost.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c);
         var serviceCanceled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Upstream.Handler = async context =>
         {
@@ -93,7 +94,7 @@ public class FailureTests
     [InlineData(true)]
     public async Task A_started_response_that_breaks_aborts_the_client_connection(bool withContentLength)
     {
-        await using var gateway = await GatewayHost.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c);
         gateway.Upstream.Handler = async context =>
         {
             if (withContentLength)
@@ -120,7 +121,7 @@ public class FailureTests
     [Fact]
     public async Task A_declared_body_over_the_route_limit_is_413_without_reaching_the_service()
     {
-        await using var gateway = await GatewayHost.StartAsync(settings =>
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c, configure: settings =>
             settings["ReverseProxy:Routes:chat21-group:MaxRequestBodySize"] = "1024");
 
         using var response = await gateway.Client.SendAsync(
@@ -134,7 +135,7 @@ public class FailureTests
     [Fact]
     public async Task A_streamed_body_that_grows_over_the_route_limit_is_413()
     {
-        await using var gateway = await GatewayHost.StartAsync(settings =>
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c, configure: settings =>
             settings["ReverseProxy:Routes:chat21-group:MaxRequestBodySize"] = "1024");
         var body = new PushContent(async stream =>
         {
@@ -147,3 +148,7 @@ public class FailureTests
         Assert.Equal("{\"success\":false,\"err\":\"Request body too large\"}", await response.Content.ReadAsStringAsync());
     }
 }
+
+public sealed class FailureTestsOverHttp11() : FailureTests(h2c: false);
+
+public sealed class FailureTestsOverH2c() : FailureTests(h2c: true);

@@ -5,14 +5,15 @@ using Microsoft.AspNetCore.Http;
 
 namespace Chat.Gateway.Tests.Forwarding;
 
-public class StreamingTests
+/// <summary>Streaming through the gateway, both ways. Run over HTTP/1.1 and over h2c (<see cref="StreamingTestsOverHttp11"/>, <see cref="StreamingTestsOverH2c"/>).</summary>
+public abstract class StreamingTests(bool h2c)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Server_sent_events_arrive_chunk_by_chunk()
     {
-        await using var gateway = await GatewayHost.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c);
         var firstEventRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var secondWritten = false;
         gateway.Upstream.Handler = async context =>
@@ -39,7 +40,7 @@ public class StreamingTests
     [Fact]
     public async Task Response_headers_arrive_before_the_first_event()
     {
-        await using var gateway = await GatewayHost.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c);
         var headersSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Upstream.Handler = async context =>
         {
@@ -62,7 +63,7 @@ public class StreamingTests
     [Fact]
     public async Task A_stream_may_stay_silent_longer_than_the_header_timeout()
     {
-        await using var gateway = await GatewayHost.StartAsync(settings =>
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c, configure: settings =>
             settings["ReverseProxy:Routes:chat21-messaging:Timeout"] = "00:00:01");
         gateway.Upstream.Handler = async context =>
         {
@@ -83,7 +84,7 @@ public class StreamingTests
     {
         const int chunk = 64 * 1024;
         const int chunks = 256;
-        await using var gateway = await GatewayHost.StartAsync(settings =>
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c, configure: settings =>
             settings["ReverseProxy:Routes:chat21-messaging:MaxRequestBodySize"] = (64L * 1024 * 1024).ToString());
         var serviceGotBytes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Upstream.Handler = async context =>
@@ -122,7 +123,7 @@ public class StreamingTests
     [Fact]
     public async Task A_response_without_content_length_is_relayed_whole()
     {
-        await using var gateway = await GatewayHost.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(h2c: h2c);
         var payload = new string('x', 300_000);
         gateway.Upstream.Handler = async context =>
         {
@@ -151,3 +152,7 @@ public class StreamingTests
         return request;
     }
 }
+
+public sealed class StreamingTestsOverHttp11() : StreamingTests(h2c: false);
+
+public sealed class StreamingTestsOverH2c() : StreamingTests(h2c: true);

@@ -39,13 +39,17 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The gateway's services.</summary>
+    public IServiceProvider GatewayServices => _factory.Services;
+
     public IReadOnlyDictionary<string, Upstream> Upstreams { get; }
 
     /// <summary>The upstream behind the groups cluster (and every other one, unless each has its own).</summary>
     public Upstream Upstream => Upstreams["groups"];
 
+    /// <param name="h2c">The services are reached over HTTP/2 without TLS (their <c>h2c</c> endpoints), as the AppHost wires them.</param>
     public static async Task<GatewayHost> StartAsync(
-        Action<Dictionary<string, string?>>? configure = null, bool upstreamPerService = false)
+        Action<Dictionary<string, string?>>? configure = null, bool upstreamPerService = false, bool h2c = false)
     {
         var upstreams = new Dictionary<string, Upstream>();
         var shared = upstreamPerService ? null : await Upstream.StartAsync("shared");
@@ -65,6 +69,10 @@ public sealed class GatewayHost : IAsyncDisposable
         foreach (var (service, upstream) in upstreams)
         {
             settings[$"services:{service}:http:0"] = upstream.Address;
+            if (h2c)
+            {
+                settings[EndpointKey(service, h2c)] = upstream.H2cAddress;
+            }
         }
 
         configure?.Invoke(settings);
@@ -88,6 +96,9 @@ public sealed class GatewayHost : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The setting that names the service's (first) endpoint the gateway uses.</summary>
+    public static string EndpointKey(string service, bool h2c) => $"services:{service}:{(h2c ? "h2c" : "http")}:0";
 
     /// <summary>A loopback address where nothing listens.</summary>
     public static string DeadAddress()
