@@ -4,8 +4,10 @@ using System.Net;
 namespace Chat.Gateway.Forwarding;
 
 /// <summary>
-/// The client's request body, streamed to the service as it arrives: read a chunk, write it, flush. It
-/// records which side failed so the forwarder can answer 413/400 (client) or 502 (service).
+/// The client's request body, streamed to the service as it arrives: read a chunk, write it, flush. The last
+/// chunk of a body of declared length is not flushed on its own: the handler flushes it with the end of the
+/// request (over HTTP/2, a DATA frame and the end of the stream in one write instead of two). It records which
+/// side failed so the forwarder can answer 413/400 (client) or 502 (service).
 /// </summary>
 internal sealed class StreamingRequestContent(HttpRequest request, ForwardingCancellation cancellation) : HttpContent
 {
@@ -24,6 +26,7 @@ internal sealed class StreamingRequestContent(HttpRequest request, ForwardingCan
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         Started = true;
+        var unsent = request.ContentLength;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -46,10 +49,14 @@ internal sealed class StreamingRequestContent(HttpRequest request, ForwardingCan
                 }
 
                 cancellation.Touch();
+                unsent -= read;
                 try
                 {
                     await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    await stream.FlushAsync(cancellationToken);
+                    if (unsent is not 0)
+                    {
+                        await stream.FlushAsync(cancellationToken);
+                    }
                 }
                 catch (Exception exception)
                 {
