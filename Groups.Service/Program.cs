@@ -10,6 +10,7 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase("groupsdb", typeof(Program).Assembly);
 builder.AddServiceBus();
 builder.Services.AddSingleton<IErrorResponseWriter, Chat21ErrorWriter>();
+builder.Services.AddSingleton<GroupCreations>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

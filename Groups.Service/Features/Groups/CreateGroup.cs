@@ -4,13 +4,15 @@ using Chat.Contracts;
 using Chat.ServiceDefaults.Dialects;
 using Chat.ServiceDefaults.Http;
 using Chat.ServiceDefaults.Identity;
-using Chat.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
-/// <summary><c>POST /api/{app_id}/groups</c>: the caller creates a group, becoming its owner and a member.</summary>
+/// <summary>
+/// <c>POST /api/{app_id}/groups</c>: the caller creates a group, becoming its owner and a member; stored with other groups
+/// created at the same time (<see cref="GroupCreations"/>).
+/// </summary>
 public static class CreateGroup
 {
     public sealed record Request(
@@ -28,10 +30,8 @@ public static class CreateGroup
         [FromRoute(Name = "app_id")] string appId,
         Request request,
         CallerIdentity caller,
-        NpgsqlDataSource dataSource,
-        Outbox outbox,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
+        GroupCreations creations,
+        TimeProvider clock)
     {
         if (GroupInput.NameError(request.GroupName) is { } nameError)
         {
@@ -59,37 +59,25 @@ public static class CreateGroup
         var attributes = GroupInput.AttributesJson(request.Attributes);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-        var events = new OutboxEvents();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // Without a transaction of its own the batch is one implicit transaction: all of it or none, in one round trip.
-        await using var batch = new NpgsqlBatch(connection)
+        var created = new GroupCreated
         {
-            BatchCommands =
-            {
-                GroupWrites.InsertGroup(appId, groupId, request.GroupName!, caller.UserId, attributes, now),
-                GroupWrites.AddMembers(appId, groupId, members, now),
-                events.Add(new GroupCreated
-                {
-                    AppId = appId,
-                    GroupId = groupId,
-                    Name = request.GroupName!,
-                    Owner = caller.UserId,
-                    Members = members,
-                    Attributes = request.Attributes is { ValueKind: JsonValueKind.Object } ? request.Attributes : null,
-                    Version = 1,
-                }),
-            },
+            AppId = appId,
+            GroupId = groupId,
+            Name = request.GroupName!,
+            Owner = caller.UserId,
+            Members = members,
+            Attributes = request.Attributes is { ValueKind: JsonValueKind.Object } ? request.Attributes : null,
+            Version = 1,
         };
         try
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await creations.CreateAsync(
+                new GroupCreation(appId, groupId, request.GroupName!, caller.UserId, attributes, now, members, created));
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return Chat21.Error(StatusCodes.Status409Conflict, "Group already exists");
         }
-
-        outbox.Send(events);
 
         var group = new Group(appId, groupId, request.GroupName!, caller.UserId, attributes, now, now, 1, members);
         return JsonBody.Created($"/api/{appId}/groups/{Uri.EscapeDataString(groupId)}", new Response(true, group.ToChat21()));

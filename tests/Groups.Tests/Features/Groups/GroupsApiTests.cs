@@ -64,6 +64,39 @@ public sealed class GroupsApiTests(GroupsFixture fixture)
         Assert.Equal("Group already exists", error.GetProperty("err").GetString());
     }
 
+    [Fact]
+    public async Task Groups_created_at_once_are_all_stored_with_one_event_each_and_a_taken_id_fails_alone()
+    {
+        var creations = Enumerable.Range(0, 40)
+            .Select(i => As($"owner-{i}").PostAsJsonAsync($"/api/{app}/groups", new
+            {
+                group_id = i % 10 == 3 ? "taken" : $"g-{i}",
+                group_name = $"G{i}",
+                group_members = new Dictionary<string, int> { ["shared"] = 1, [$"member-{i}"] = 1 },
+            }))
+            .ToArray();
+        var responses = await Task.WhenAll(creations);
+
+        var statuses = responses.Select(response => response.StatusCode).ToArray();
+        Assert.Equal(37, statuses.Count(status => status == HttpStatusCode.Created));
+        Assert.Equal(3, statuses.Count(status => status == HttpStatusCode.Conflict));
+        var shared = (await JsonOf(await As("shared").GetAsync($"/api/{app}/groups"))).GetProperty("result");
+        Assert.Equal(37, shared.GetArrayLength());
+        foreach (var (response, i) in responses.Select((response, i) => (response, i)).Where(pair => pair.response.StatusCode == HttpStatusCode.Created))
+        {
+            var group = (await JsonOf(response)).GetProperty("group");
+            var stored = (await JsonOf(await As($"member-{i}").GetAsync($"/api/{app}/groups/{group.GetProperty("uid").GetString()}"))).GetProperty("result");
+            Assert.Equal(MemberIds(group), MemberIds(stored));
+        }
+
+        var events = await Eventually.ReturnsAsync(
+            () => Task.FromResult(fixture.Events.Received.Where(r => r.Message is GroupCreated e && e.AppId == app).ToList()),
+            received => received.Count >= 37);
+        Assert.Equal(37, events.Count);
+        Assert.Equal(37, events.Select(r => ((GroupCreated)r.Message).GroupId).Distinct().Count());
+        Assert.Equal(37, events.Select(r => r.MessageId).Distinct().Count());
+    }
+
     [Theory]
     [InlineData("""{"group_members":{"bob":1}}""", "group_name is mandatory")]
     [InlineData("""{"group_name":"  ","group_members":{"bob":1}}""", "group_name is mandatory")]

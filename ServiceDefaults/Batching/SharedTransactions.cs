@@ -1,8 +1,7 @@
 using System.Runtime.ExceptionServices;
-using Chat.ServiceDefaults.Batching;
 using Npgsql;
 
-namespace Chat.Messaging.Features.Messages;
+namespace Chat.ServiceDefaults.Batching;
 
 /// <summary>
 /// Commits items that arrive together in shared transactions (a <see cref="Coalescer{TItem, TResult}"/> gathers them) and
@@ -10,7 +9,7 @@ namespace Chat.Messaging.Features.Messages;
 /// caused (the database refusing a statement, an item's own code throwing) is retried item by item, so one bad item fails
 /// alone; a failure that is every item's alike (the database unreachable, the work canceled) is not retried.
 /// </summary>
-internal sealed class SharedTransactions<TItem> : IAsyncDisposable
+public sealed class SharedTransactions<TItem> : IAsyncDisposable
 {
     private readonly Func<IReadOnlyList<TItem>, IEnumerable<IReadOnlyList<int>>> split;
     private readonly Func<IReadOnlyList<TItem>, IReadOnlyList<int>, Task> commit;

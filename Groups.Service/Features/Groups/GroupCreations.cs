@@ -1,0 +1,56 @@
+using Chat.Contracts;
+using Chat.ServiceDefaults.Batching;
+using Chat.ServiceDefaults.Messaging;
+using Npgsql;
+
+namespace Chat.Groups.Features.Groups;
+
+/// <summary>A group to create: its row, its members and its <see cref="GroupCreated"/> event.</summary>
+public sealed record GroupCreation(
+    string AppId, string GroupId, string Name, string Owner, string? AttributesJson, long Now, IReadOnlyList<string> Members,
+    GroupCreated Event);
+
+/// <summary>
+/// Creates groups. Creations that arrive while earlier ones are being written are stored together: one implicit transaction
+/// with each group's rows and every event, and one commit for all of them, where each group was a transaction and a commit
+/// of its own. A creation is answered only once its transaction has committed; one the database refuses (a group id taken)
+/// fails alone (<see cref="SharedTransactions{TItem}"/>) and throws its <see cref="PostgresException"/>.
+/// </summary>
+public sealed class GroupCreations : IAsyncDisposable
+{
+    /// <summary>Transactions open at once, and the most groups one of them creates.</summary>
+    private static readonly CoalescerOptions Batching = new() { Concurrency = 4, MaxBatch = 64 };
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly Outbox outbox;
+    private readonly SharedTransactions<GroupCreation> transactions;
+
+    public GroupCreations(NpgsqlDataSource dataSource, Outbox outbox)
+    {
+        this.dataSource = dataSource;
+        this.outbox = outbox;
+        transactions = new(creations => [[.. Enumerable.Range(0, creations.Count)]], CommitAsync, Batching);
+    }
+
+    /// <summary>Completes once the group is stored and its event is on its way.</summary>
+    public Task CreateAsync(GroupCreation creation) => transactions.CommitAsync(creation);
+
+    public ValueTask DisposeAsync() => transactions.DisposeAsync();
+
+    private async Task CommitAsync(IReadOnlyList<GroupCreation> creations, IReadOnlyList<int> transaction)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var events = new OutboxEvents();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var creation in transaction.Select(index => creations[index]))
+        {
+            batch.BatchCommands.Add(GroupWrites.InsertGroup(
+                creation.AppId, creation.GroupId, creation.Name, creation.Owner, creation.AttributesJson, creation.Now));
+            batch.BatchCommands.Add(GroupWrites.AddMembers(creation.AppId, creation.GroupId, creation.Members, creation.Now));
+        }
+
+        batch.BatchCommands.Add(events.Add(transaction.Select(index => creations[index].Event)));
+        await batch.ExecuteNonQueryAsync();
+        outbox.Send(events);
+    }
+}
