@@ -39,9 +39,10 @@ internal static class EnvironmentWiring
         };
         if (directory.H2cEndpointsOf(resource) is { Count: > 0 } h2c)
         {
-            environment["Kestrel__Endpoints__http__Url"] = bindUrl.GetLeftPart(UriPartial.Authority);
-            environment["Kestrel__Endpoints__h2c__Url"] = h2c[replica].GetLeftPart(UriPartial.Authority);
-            environment["Kestrel__Endpoints__h2c__Protocols"] = "Http2";
+            foreach (var (name, value) in KestrelEndpoints(bindUrl.GetLeftPart(UriPartial.Authority), h2c[replica].GetLeftPart(UriPartial.Authority)))
+            {
+                environment[name] = value;
+            }
         }
         else
         {
@@ -63,10 +64,10 @@ internal static class EnvironmentWiring
         {
             if (reference is ProcessResource service)
             {
-                environment[$"services__{service.Name}__http__0"] = directory.EndpointOf(service).GetLeftPart(UriPartial.Authority);
+                environment[ServiceEndpointKey(service, "http", 0)] = directory.EndpointOf(service).GetLeftPart(UriPartial.Authority);
                 foreach (var (endpoint, index) in directory.H2cEndpointsOf(service).Select((endpoint, index) => (endpoint, index)))
                 {
-                    environment[$"services__{service.Name}__h2c__{index}"] = endpoint.GetLeftPart(UriPartial.Authority);
+                    environment[ServiceEndpointKey(service, "h2c", index)] = endpoint.GetLeftPart(UriPartial.Authority);
                 }
             }
             else
@@ -82,6 +83,20 @@ internal static class EnvironmentWiring
 
         return environment;
     }
+
+    /// <summary>
+    /// The Kestrel endpoints of a replica that serves h2c: HTTP/1.1 at <paramref name="http"/>, HTTP/2 only at
+    /// <paramref name="h2c"/>. They replace <c>ASPNETCORE_URLS</c>, which Kestrel ignores once endpoints are configured.
+    /// </summary>
+    public static KeyValuePair<string, string>[] KestrelEndpoints(string http, string h2c) =>
+    [
+        new("Kestrel__Endpoints__http__Url", http),
+        new("Kestrel__Endpoints__h2c__Url", h2c),
+        new("Kestrel__Endpoints__h2c__Protocols", "Http2"),
+    ];
+
+    /// <summary>Aspire's service discovery variable for endpoint <paramref name="index"/> of <paramref name="service"/>'s <paramref name="scheme"/>.</summary>
+    public static string ServiceEndpointKey(ProcessResource service, string scheme, int index) => $"services__{service.Name}__{scheme}__{index}";
 
     /// <summary><c>Identity:SigningKey</c> as an environment variable name: <c>Identity__SigningKey</c>.</summary>
     public static string ConfigurationKey(string key) => key.Replace(":", "__", StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using Chat.AppHost.Hosting;
+using Chat.AppHost.Orchestration;
 using static Chat.AppHost.Publishing.KubernetesObjects;
 
 namespace Chat.AppHost.Publishing;
@@ -38,9 +39,11 @@ internal static class KubernetesProjectManifests
         var data = new YamlMapping();
         if (project.ServesH2c)
         {
-            data.Add("Kestrel__Endpoints__http__Url", $"http://+:{ClusterWiring.ContainerHttpPort}");
-            data.Add("Kestrel__Endpoints__h2c__Url", $"http://+:{ClusterWiring.ContainerH2cPort}");
-            data.Add("Kestrel__Endpoints__h2c__Protocols", "Http2");
+            foreach (var (name, value) in EnvironmentWiring.KestrelEndpoints(
+                $"http://+:{ClusterWiring.ContainerHttpPort}", $"http://+:{ClusterWiring.ContainerH2cPort}"))
+            {
+                data.Add(name, value);
+            }
         }
         else
         {
@@ -52,10 +55,10 @@ internal static class KubernetesProjectManifests
         data.Add("OTEL_SERVICE_NAME", project.Name);
         foreach (var service in project.References.OfType<ProcessResource>())
         {
-            data.Add($"services__{service.Name}__http__0", ClusterWiring.ServiceUrl(service));
+            data.Add(EnvironmentWiring.ServiceEndpointKey(service, "http", 0), ClusterWiring.ServiceUrl(service));
             if (service is ProjectResource { ServesH2c: true })
             {
-                data.Add($"services__{service.Name}__h2c__0", ClusterWiring.H2cServiceUrl(service));
+                data.Add(EnvironmentWiring.ServiceEndpointKey(service, "h2c", 0), ClusterWiring.H2cServiceUrl(service));
             }
         }
 

@@ -35,24 +35,24 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, ILogger<HttpForw
                 {
                     upstream = await invoker.SendAsync(message, cancellation.Token);
                 }
-                catch (HttpRequestException exception) when (exception.HttpRequestError == HttpRequestError.ConnectionError
-                    && attempt < route.Cluster.Count && message.Content is not StreamingRequestContent { Started: true })
-                {
-                    // Nothing reached the service and nothing of the body was read: another instance can take the request.
-                    route.Cluster.ReportUnreachable(destination);
-                    destination = route.Cluster.NextDestination();
-                    message.Dispose();
-                    message = CreateRequest(context, destination, identity, cancellation);
-                }
                 catch (Exception exception)
                 {
-                    if (exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+                    var refused = exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+                    if (refused)
                     {
                         route.Cluster.ReportUnreachable(destination);
                     }
 
-                    await ReportSendFailureAsync(context, route, message.Content as StreamingRequestContent, cancellation, exception);
-                    return;
+                    // A refused request reached no service and, unless its body began to be read, can go to another instance.
+                    if (!refused || attempt >= route.Cluster.Count || message.Content is StreamingRequestContent { Started: true })
+                    {
+                        await ReportSendFailureAsync(context, route, message.Content as StreamingRequestContent, cancellation, exception);
+                        return;
+                    }
+
+                    destination = route.Cluster.NextDestination();
+                    message.Dispose();
+                    message = CreateRequest(context, destination, identity, cancellation);
                 }
             }
 

@@ -95,7 +95,8 @@ internal sealed class Cluster
 
     /// <summary>
     /// Replaces each h2c destination named by DNS with one destination per address <paramref name="resolve"/> gives for
-    /// the name (the name itself while it gives none). A failed resolution throws and changes nothing.
+    /// the name (the name itself while it gives none), in the addresses' text order, so an unchanged answer in another order
+    /// changes nothing. A failed resolution throws and changes nothing.
     /// </summary>
     public async Task RefreshAsync(Func<string, CancellationToken, Task<IPAddress[]>> resolve, CancellationToken cancellationToken)
     {
@@ -111,7 +112,8 @@ internal sealed class Cluster
             var addresses = await resolve(name.Host, cancellationToken);
             destinations.AddRange(addresses.Length == 0
                 ? [destination]
-                : addresses.Distinct().Order(AddressOrder.Instance).Select(address => destination with { BaseAddress = WithHost(destination, name, address) }));
+                : addresses.Select(address => address.ToString()).Distinct().Order(StringComparer.Ordinal)
+                    .Select(address => destination with { BaseAddress = WithHost(destination, name, address) }));
         }
 
         if (!destinations.SequenceEqual(pool.Destinations))
@@ -123,10 +125,11 @@ internal sealed class Cluster
     private static Uri? NameOf(Destination destination) =>
         destination.Version == HttpVersion.Version20 && new Uri(destination.BaseAddress) is { HostNameType: UriHostNameType.Dns } uri ? uri : null;
 
-    private static string WithHost(Destination destination, Uri name, IPAddress address)
+    /// <summary>The destination's address with <paramref name="address"/> for its host.</summary>
+    private static string WithHost(Destination destination, Uri name, string address)
     {
         var path = destination.BaseAddress[name.GetLeftPart(UriPartial.Authority).Length..];
-        return new UriBuilder(name) { Host = address.ToString() }.Uri.GetLeftPart(UriPartial.Authority) + path;
+        return new UriBuilder(name) { Host = address }.Uri.GetLeftPart(UriPartial.Authority) + path;
     }
 
     /// <summary>The destinations in use and until when each is passed over (a timestamp of the cluster's clock).</summary>
@@ -134,14 +137,5 @@ internal sealed class Cluster
     {
         public readonly Destination[] Destinations = destinations;
         public readonly long[] UnreachableUntil = new long[destinations.Length];
-    }
-
-    /// <summary>A stable order for a name's addresses, so an unchanged answer in another order changes nothing.</summary>
-    private sealed class AddressOrder : IComparer<IPAddress>
-    {
-        public static readonly AddressOrder Instance = new();
-
-        public int Compare(IPAddress? x, IPAddress? y) =>
-            x is null || y is null ? Comparer<object>.Default.Compare(x, y) : x.GetAddressBytes().AsSpan().SequenceCompareTo(y.GetAddressBytes());
     }
 }

@@ -71,8 +71,7 @@ public static class CreateGroup
         };
         try
         {
-            await creations.CreateAsync(
-                new GroupCreation(appId, groupId, request.GroupName!, caller.UserId, attributes, now, members, created));
+            await creations.CreateAsync(new GroupCreation(created, attributes, now));
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {

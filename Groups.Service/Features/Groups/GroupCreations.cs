@@ -5,10 +5,8 @@ using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
-/// <summary>A group to create: its row, its members and its <see cref="GroupCreated"/> event.</summary>
-public sealed record GroupCreation(
-    string AppId, string GroupId, string Name, string Owner, string? AttributesJson, long Now, IReadOnlyList<string> Members,
-    GroupCreated Event);
+/// <summary>A group to create, as its <see cref="GroupCreated"/> event describes it, with what its row adds.</summary>
+public sealed record GroupCreation(GroupCreated Event, string? AttributesJson, long Now);
 
 /// <summary>
 /// Creates groups. Creations that arrive while earlier ones are being written are stored together: one implicit transaction
@@ -42,11 +40,10 @@ public sealed class GroupCreations : IAsyncDisposable
         await using var connection = await dataSource.OpenConnectionAsync();
         var events = new OutboxEvents();
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var creation in transaction.Select(index => creations[index]))
+        foreach (var (group, attributesJson, now) in transaction.Select(index => creations[index]))
         {
-            batch.BatchCommands.Add(GroupWrites.InsertGroup(
-                creation.AppId, creation.GroupId, creation.Name, creation.Owner, creation.AttributesJson, creation.Now));
-            batch.BatchCommands.Add(GroupWrites.AddMembers(creation.AppId, creation.GroupId, creation.Members, creation.Now));
+            batch.BatchCommands.Add(GroupWrites.InsertGroup(group.AppId, group.GroupId, group.Name, group.Owner, attributesJson, now));
+            batch.BatchCommands.Add(GroupWrites.AddMembers(group.AppId, group.GroupId, group.Members, now));
         }
 
         batch.BatchCommands.Add(events.Add(transaction.Select(index => creations[index].Event)));
