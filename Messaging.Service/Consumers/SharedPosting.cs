@@ -57,7 +57,7 @@ public sealed class SharedPosting : IAsyncDisposable
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.relay = relay;
-        transactions = new(batch => [[.. Enumerable.Range(0, batch.Count)]], CommitAsync, new CoalescerOptions { Concurrency = 1, MaxBatch = MaxBatch });
+        transactions = new(batch => [[.. Enumerable.Range(0, batch.Count)]], CommitAsync, new CoalescerOptions { Name = "messaging.event-posts", Concurrency = 1, MaxBatch = MaxBatch });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Chat.ServiceDefaults.Batching;
@@ -17,6 +18,7 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
     private readonly Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> process;
     private readonly CoalescerOptions options;
+    private readonly KeyValuePair<string, object?> nameTag;
     private readonly Task[] runners;
 
     /// <param name="process">Runs one batch and returns one result per item, in order. Batches already queued run to their end at shutdown.</param>
@@ -26,6 +28,7 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatch, 1);
         this.process = process;
         this.options = options;
+        nameTag = new(BatchingMetrics.NameTag, options.Name);
         runners = [.. Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(RunAsync))];
     }
 
@@ -38,7 +41,7 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The coalescer is shutting down.</exception>
     public Task<TResult> SubmitAsync(TItem item)
     {
-        var pending = new Pending(item, new(TaskCreationOptions.None));
+        var pending = new Pending(item, new(TaskCreationOptions.None), Stopwatch.GetTimestamp());
         return queue.Writer.TryWrite(pending)
             ? pending.Result.Task
             : Task.FromException<TResult>(new ObjectDisposedException(nameof(Coalescer<TItem, TResult>)));
@@ -71,16 +74,57 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
 
     private async Task RunBatchAsync(List<Pending> batch)
     {
+        var started = Stopwatch.GetTimestamp();
+        IReadOnlyList<TResult> results;
         try
         {
-            Complete(batch, await process([.. batch.Select(pending => pending.Item)]));
+            results = await process([.. batch.Select(pending => pending.Item)]);
         }
         catch (Exception exception)
         {
+            Measure(batch, started);
+            Fail(batch, exception);
+            return;
+        }
+
+        Measure(batch, started);
+        try
+        {
+            Complete(batch, results);
+        }
+        catch (Exception exception)
+        {
+            Fail(batch, exception);
+        }
+    }
+
+    /// <summary>Reports <paramref name="batch"/>, which started at <paramref name="started"/>, to <see cref="BatchingMetrics"/>.</summary>
+    private void Measure(List<Pending> batch, long started)
+    {
+        if (BatchingMetrics.QueueDuration.Enabled)
+        {
             foreach (var pending in batch)
             {
-                pending.Result.TrySetException(exception);
+                BatchingMetrics.QueueDuration.Record(Stopwatch.GetElapsedTime(pending.QueuedAt, started).TotalSeconds, nameTag);
             }
+        }
+
+        if (BatchingMetrics.BatchSize.Enabled)
+        {
+            BatchingMetrics.BatchSize.Record(batch.Count, nameTag);
+        }
+
+        if (BatchingMetrics.BatchDuration.Enabled)
+        {
+            BatchingMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, nameTag);
+        }
+    }
+
+    private static void Fail(List<Pending> batch, Exception exception)
+    {
+        foreach (var pending in batch)
+        {
+            pending.Result.TrySetException(exception);
         }
     }
 
@@ -97,12 +141,15 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Result);
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Result, long QueuedAt);
 }
 
 /// <summary>How a <see cref="Coalescer{TItem, TResult}"/> batches.</summary>
 public sealed record CoalescerOptions
 {
+    /// <summary>What the batches are, as <see cref="BatchingMetrics"/> tag their measurements (for example <c>messaging.direct-sends</c>).</summary>
+    public required string Name { get; init; }
+
     /// <summary>Batches that may run at once.</summary>
     public int Concurrency { get; init; } = 4;
 

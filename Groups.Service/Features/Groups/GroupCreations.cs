@@ -17,7 +17,7 @@ public sealed record GroupCreation(GroupCreated Event, string? AttributesJson, l
 public sealed class GroupCreations : IAsyncDisposable
 {
     /// <summary>Transactions open at once, and the most groups one of them creates.</summary>
-    private static readonly CoalescerOptions Batching = new() { Concurrency = 4, MaxBatch = 64 };
+    private static readonly CoalescerOptions Batching = new() { Name = "groups.creations", Concurrency = 4, MaxBatch = 64 };
 
     private readonly NpgsqlDataSource dataSource;
     private readonly Outbox outbox;

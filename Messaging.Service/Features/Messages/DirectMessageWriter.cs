@@ -29,7 +29,7 @@ public sealed class DirectMessageWriter : IAsyncDisposable
         this.outbox = outbox;
         this.relay = relay;
         transactions = new(Transactions, CommitAsync,
-            new CoalescerOptions { Concurrency = options.Value.DirectWriters, MaxBatch = options.Value.DirectBatch });
+            new CoalescerOptions { Name = "messaging.direct-sends", Concurrency = options.Value.DirectWriters, MaxBatch = options.Value.DirectBatch });
     }
 
     /// <summary>Stores <paramref name="message"/>; completes once it has committed and its events are on their way.</summary>

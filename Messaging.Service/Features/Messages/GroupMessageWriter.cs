@@ -30,7 +30,7 @@ public sealed class GroupMessageWriter : IAsyncDisposable
         this.outbox = outbox;
         this.relay = relay;
         transactions = new(Transactions, CommitAsync,
-            new CoalescerOptions { Concurrency = options.Value.GroupWriters, MaxBatch = options.Value.GroupBatch });
+            new CoalescerOptions { Name = "messaging.group-sends", Concurrency = options.Value.GroupWriters, MaxBatch = options.Value.GroupBatch });
     }
 
     /// <summary>

@@ -66,7 +66,7 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         this.options = options;
         this.clock = clock;
         this.logger = logger;
-        takes = new(TakeAllAsync, new CoalescerOptions { Concurrency = 2, MaxBatch = 128 });
+        takes = new(TakeAllAsync, new CoalescerOptions { Name = "messaging.sender-rate-limit", Concurrency = 2, MaxBatch = 128 });
         uncheckedSends = new(clock, RecurringWarning.DefaultInterval);
     }
 

@@ -12,7 +12,7 @@ public sealed class CoalescerTests
     {
         await using var coalescer = new Coalescer<int, string>(
             items => Task.FromResult<IReadOnlyList<string>>([.. items.Select(item => $"#{item}")]),
-            new CoalescerOptions { Concurrency = 3, MaxBatch = 7 });
+            new CoalescerOptions { Name = "test", Concurrency = 3, MaxBatch = 7 });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => Task.Run(() => coalescer.SubmitAsync(i))));
 
@@ -36,7 +36,7 @@ public sealed class CoalescerTests
 
                 return items;
             },
-            new CoalescerOptions { Concurrency = 1, MaxBatch = 8 });
+            new CoalescerOptions { Name = "test", Concurrency = 1, MaxBatch = 8 });
 
         var first = coalescer.SubmitAsync(0);
         await firstBatchRunning.Task.WaitAsync(Patience);
@@ -111,7 +111,7 @@ public sealed class CoalescerTests
 
                 return process(items);
             },
-            new CoalescerOptions { Concurrency = 1 });
+            new CoalescerOptions { Name = "test", Concurrency = 1 });
         var first = coalescer.SubmitAsync(0);
         blocking.Task.Wait(Patience);
         queueItems = items => [.. items.Select(coalescer.SubmitAsync)];
