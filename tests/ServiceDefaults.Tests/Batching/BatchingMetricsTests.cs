@@ -49,8 +49,8 @@ public sealed class BatchingMetricsTests : IDisposable
 
         var first = coalescer.SubmitAsync(0);
         await blocked.Task.WaitAsync(Patience);
-        var queuedAt = Stopwatch.GetTimestamp();
         var waiting = new[] { 1, 2, 3 }.Select(coalescer.SubmitAsync).ToArray();
+        var queuedAt = Stopwatch.GetTimestamp();
         await Task.Delay(TimeSpan.FromMilliseconds(50));
         var heldFor = Stopwatch.GetElapsedTime(queuedAt).TotalSeconds;
         release.SetResult();
