@@ -74,27 +74,30 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
 
     private async Task RunBatchAsync(List<Pending> batch)
     {
-        var started = Stopwatch.GetTimestamp();
-        IReadOnlyList<TResult> results;
         try
         {
-            results = await process([.. batch.Select(pending => pending.Item)]);
+            Complete(batch, await ProcessMeasuredAsync(batch));
         }
         catch (Exception exception)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Result.TrySetException(exception);
+            }
+        }
+    }
+
+    /// <summary>Runs the batch's work and measures it, failed or not, before its callers resume.</summary>
+    private async Task<IReadOnlyList<TResult>> ProcessMeasuredAsync(List<Pending> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await process([.. batch.Select(pending => pending.Item)]);
+        }
+        finally
         {
             Measure(batch, started);
-            Fail(batch, exception);
-            return;
-        }
-
-        Measure(batch, started);
-        try
-        {
-            Complete(batch, results);
-        }
-        catch (Exception exception)
-        {
-            Fail(batch, exception);
         }
     }
 
@@ -117,14 +120,6 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
         if (BatchingMetrics.BatchDuration.Enabled)
         {
             BatchingMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, nameTag);
-        }
-    }
-
-    private static void Fail(List<Pending> batch, Exception exception)
-    {
-        foreach (var pending in batch)
-        {
-            pending.Result.TrySetException(exception);
         }
     }
 
