@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Chat.Contracts;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -53,12 +54,9 @@ public static class BusExtensions
                 // Only concrete events get exchanges; the shared base type is not a contract of its own.
                 rabbit.Publish<IntegrationEvent>(publish => publish.Exclude = true);
                 // MassTransit's serializer writes envelopes indented by default: a MessageSent envelope took 1,424 bytes that
-                // way and takes 1,212 without (every one is written to the broker's socket). These options are process-wide.
-                rabbit.ConfigureJsonSerializerOptions(options =>
-                {
-                    options.WriteIndented = false;
-                    return options;
-                });
+                // way and takes 1,212 without (every one is written to the broker's socket). The options are process-wide and
+                // turn read-only once used, so a bus configured after another has sent (a second host in one process) gets a copy.
+                rabbit.ConfigureJsonSerializerOptions(options => new JsonSerializerOptions(options) { WriteIndented = false });
                 rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
                 rabbit.ConfigureEndpoints(context);
             });
