@@ -1,189 +1,202 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace Chat.AppHost.Servers;
 
-/// <param name="DataDirectory">The instance's own folder; the cluster lives in its <c>pgdata</c> subfolder.</param>
-/// <param name="Port">0 picks a free loopback port.</param>
-/// <param name="Durable">false turns off fsync, synchronous commit and full-page writes: for tests only.</param>
-public sealed record PostgresServerOptions(string DataDirectory, int Port = 0, bool Durable = true);
-
-/// <summary>
-/// A private PostgreSQL server on 127.0.0.1 with trust authentication, run from the Debian binaries.
-/// initdb refuses root, so as root both initdb and the server run as the <c>postgres</c> user via
-/// setpriv, which execs: the process we own is the postmaster itself.
-/// </summary>
-public sealed partial class PostgresServer : IAsyncDisposable, IManagedServer
+/// <summary>A PostgreSQL server run from the Debian binaries, trust authentication on 127.0.0.1 only.</summary>
+public sealed class PostgresServerResource(string name, string command, string workingDirectory)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
-    private const string SuperUser = "postgres";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+    public const string User = "postgres";
+    public const string EndpointName = "tcp";
 
+    private EndpointReference? endpoint;
+
+    public EndpointReference Endpoint => endpoint ??= new(this, EndpointName);
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+        $"Host={Endpoint.Property(EndpointProperty.IPV4Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={User}");
+
+    internal List<PostgresDatabaseResource> Databases { get; } = [];
+}
+
+/// <summary>One service's database on a <see cref="PostgresServerResource"/>, created when the server is first ready.</summary>
+public sealed class PostgresDatabaseResource(string name, PostgresServerResource parent)
+    : Resource(name), IResourceWithParent<PostgresServerResource>, IResourceWithConnectionString
+{
+    public PostgresServerResource Parent { get; } = parent;
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent};Database={Name}");
+}
+
+public static class PostgresServerBuilderExtensions
+{
     /// <summary>
-    /// glibc's malloc gives freed memory back to the kernel as soon as 128 KB sit free at the top of the heap, and
-    /// serves blocks over a (moving) threshold with mmap. A backend's executor allocates and frees such blocks for every
-    /// statement, so under load a backend spent about a sixth of its time in brk and munmap (measured with perf). Keeping
-    /// up to 64 MB and serving blocks under 32 MB from the heap costs some resident memory per backend and no syscalls.
+    /// glibc's malloc returns freed memory to the kernel as soon as 128 KB sit free at the top of the heap and serves large
+    /// blocks with mmap; a backend allocates and frees such blocks for every statement, and under send load spent about a
+    /// sixth of its time in brk and munmap (measured with perf). Keeping 64 MB costs resident memory, no system calls.
     /// </summary>
     private const string MallocTunables = "glibc.malloc.trim_threshold=67108864:glibc.malloc.mmap_threshold=33554432:glibc.malloc.top_pad=16777216";
 
-    private readonly ChildProcess process;
-
-    private PostgresServer(ChildProcess process, int port, LogRing logs)
+    public static IResourceBuilder<PostgresServerResource> AddPostgresServer(this IDistributedApplicationBuilder builder, string name)
     {
-        this.process = process;
-        Port = port;
-        Logs = logs;
+        var bin = PostgresBinDirectory();
+        var folder = LocalServer.FolderOf(builder, name);
+        var cluster = Path.Combine(folder, "pgdata");
+        var durable = LocalServer.Durable(builder);
+        var port = LocalServer.Port(builder, name);
+        var postgres = Path.Combine(bin, "postgres");
+        // initdb and the server refuse root; setpriv execs, so DCP's signals reach the postmaster itself.
+        var resource = LocalServer.IsRoot
+            ? new PostgresServerResource(name, "setpriv", folder)
+            : new PostgresServerResource(name, postgres, folder);
+
+        var healthCheck = $"{name}-ready";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
+            await AnswersAsync(await resource.ConnectionStringExpression.GetValueAsync(cancellationToken) + ";Database=postgres", cancellationToken));
+
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(resource, async (_, cancellationToken) =>
+            await InitializeClusterAsync(bin, folder, cluster, durable, cancellationToken));
+        builder.Eventing.Subscribe<ResourceReadyEvent>(resource, async (ready, cancellationToken) =>
+        {
+            await CreateDatabasesAsync(resource, cancellationToken);
+            // A database has no process of its own: it runs once it exists, and its health check tells the rest.
+            var notifications = ready.Services.GetRequiredService<ResourceNotificationService>();
+            foreach (var database in resource.Databases)
+            {
+                await notifications.PublishUpdateAsync(database, state => state with { State = KnownResourceStates.Running });
+            }
+        });
+
+        return builder.AddResource(resource)
+            .WithEndpoint(port: port, targetPort: port, name: PostgresServerResource.EndpointName, isProxied: false)
+            .WithArgs(ServerArguments(postgres, cluster, port, durable))
+            .WithEnvironment("GLIBC_TUNABLES", MallocTunables)
+            .WithHealthCheck(healthCheck);
     }
 
-    public int Port { get; }
-
-    /// <summary>The postmaster's process id (also its process group id).</summary>
-    public int ProcessId => process.Id;
-
-    int? IManagedServer.ProcessId => ProcessId;
-
-    public LogRing Logs { get; }
-
-    public bool IsRunning => !process.HasExited;
-
-    public static async Task<PostgresServer> StartAsync(PostgresServerOptions options, CancellationToken cancellationToken = default)
+    public static IResourceBuilder<PostgresDatabaseResource> AddDatabase(this IResourceBuilder<PostgresServerResource> server, string name)
     {
-        var binDirectory = ServerBinaries.PostgresBinDirectory();
-        var root = Path.GetFullPath(options.DataDirectory);
-        var clusterDirectory = Path.Combine(root, "pgdata");
-        var runAs = Posix.IsRoot ? SuperUser : null;
-        var log = new LogRing();
-
-        await ServerDirectories.PrepareAsync(root, runAs, cancellationToken);
-        if (!File.Exists(Path.Combine(clusterDirectory, "PG_VERSION")))
-        {
-            await InitializeClusterAsync(binDirectory, clusterDirectory, runAs, options.Durable, log, cancellationToken);
-        }
-
-        var port = LoopbackPorts.OrFree(options.Port);
-        var process = await ServerStartup.StartAsync(
-            "PostgreSQL",
-            () => [port],
-            () => ChildProcess.Start(ServerSpec(binDirectory, clusterDirectory, port, runAs, options.Durable), log),
-            token => ProbeAsync(port, token),
-            () => port = LoopbackPorts.Free(),
-            portsArePicked: options.Port == 0,
-            StartTimeout,
-            log,
-            cancellationToken);
-        return new PostgresServer(process, port, log);
+        var database = new PostgresDatabaseResource(name, server.Resource);
+        server.Resource.Databases.Add(database);
+        var healthCheck = $"{name}-ready";
+        server.ApplicationBuilder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
+            await AnswersAsync(await database.ConnectionStringExpression.GetValueAsync(cancellationToken) ?? "", cancellationToken));
+        return server.ApplicationBuilder.AddResource(database).WithHealthCheck(healthCheck);
     }
 
-    public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={SuperUser};Database={database}";
-
-    /// <summary>Creates the database unless it exists.</summary>
-    public async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken = default)
+    private static string[] ServerArguments(string postgres, string cluster, int port, bool durable)
     {
-        if (!DatabaseName().IsMatch(database))
-        {
-            throw new ArgumentException($"'{database}' is not a database name this launcher creates ([A-Za-z0-9_-], up to 63).", nameof(database));
-        }
-
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
-        await connection.OpenAsync(cancellationToken);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
-        {
-            Parameters = { new NpgsqlParameter { Value = database } },
-        };
-        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
-        {
-            return;
-        }
-
-        // The name is validated above; identifiers cannot be parameters.
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
-        try
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
-        {
-            // Created concurrently by another caller: the outcome is the same.
-        }
-    }
-
-    /// <summary>SELECT 1 on the <c>postgres</c> database.</summary>
-    internal static async Task<bool> ProbeAsync(int port, CancellationToken cancellationToken)
-    {
-        var connectionString = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username={SuperUser};Database=postgres;Pooling=false;Timeout=2";
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT 1", connection);
-        return await command.ExecuteScalarAsync(cancellationToken) is 1;
-    }
-
-    internal Task<bool> ProbeAsync(CancellationToken cancellationToken) => ProbeAsync(Port, cancellationToken);
-
-    /// <summary>Fast shutdown (SIGINT: disconnect clients, checkpoint, exit); killed if it hangs.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await process.DisposeAsync();
-    }
-
-    private static async Task InitializeClusterAsync(
-        string binDirectory, string clusterDirectory, string? runAs, bool durable, LogRing log, CancellationToken cancellationToken)
-    {
-        // Until checkpoints start recycling old WAL segments, PostgreSQL creates each new one when the last fills: it writes
-        // the whole segment with zeros and syncs it while holding the WAL write lock, so every commit waits. With the
-        // default 16 MB segments that stopped all writers for 60-100 ms every ~1.6 s under direct-send load (pg_stat_activity:
-        // IO:WALInitWrite, IO:WALInitSync) and set the send p99 (70-100 ms, against 36-41 ms with 1 MB segments, measured).
-        // Small segments spread the same zeroing into pauses of a few milliseconds.
-        List<string> arguments = ["-D", clusterDirectory, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--wal-segsize=1"];
-        if (!durable)
-        {
-            arguments.Add("--no-sync");
-        }
-
-        await using var initdb = ChildProcess.Start(new ChildProcessSpec(Path.Combine(binDirectory, "initdb"), arguments) { RunAsUser = runAs }, log);
-        var exitCode = await initdb.Exited.WaitAsync(cancellationToken);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"initdb exited with code {exitCode}. Last output:\n{log.TailText()}");
-        }
-    }
-
-    private static ChildProcessSpec ServerSpec(string binDirectory, string clusterDirectory, int port, string? runAs, bool durable)
-    {
-        List<string> arguments =
+        List<string> arguments = LocalServer.IsRoot ? [$"--reuid={PostgresServerResource.User}", $"--regid={PostgresServerResource.User}", "--init-groups", "--", postgres] : [];
+        arguments.AddRange(
         [
-            "-D", clusterDirectory,
+            "-D", cluster,
             "-p", port.ToString(CultureInfo.InvariantCulture),
             "-c", "listen_addresses=127.0.0.1",
-            // TCP only: socket paths under a deep data folder would exceed the 107-byte limit.
+            // TCP only: a socket path under a deep data folder would pass the 107-byte limit.
             "-c", "unix_socket_directories=",
             "-c", "max_connections=200",
-            // The first change to a page after a checkpoint writes the whole page to the WAL. Under send load the indexes
-            // take writes all over, and with the default 1 GB between checkpoints (one every ~40 s) full pages were 60% of
-            // the WAL; with 4 GB and 15 minutes the WAL per message fell from 8.5 KB to 3.3 KB (measured).
+            // Full-page images were 60% of the WAL under send load with checkpoints every 1 GB (one every ~40 s); with 4 GB
+            // and 15 minutes the WAL per message fell from 8.5 KB to 3.3 KB (measured).
             "-c", "max_wal_size=4GB",
             "-c", "checkpoint_timeout=15min",
-            // The indexes sends write into outgrow the default 128 MB, and backends then evict dirty pages themselves:
-            // with 1 GB, direct sends to Messaging went from ~5,700 to ~6,250 a second, PostgreSQL from ~150 to ~125 µs
-            // of CPU a message (measured). Pages are touched lazily: an idle suite doesn't hold it.
+            // The send indexes outgrow 128 MB and backends then evict dirty pages themselves: with 1 GB, direct sends went from
+            // ~5,700 to ~6,250 a second (measured). Pages are touched lazily, so an idle suite doesn't hold it.
             "-c", "shared_buffers=1GB",
-        ];
+        ]);
         if (!durable)
         {
             arguments.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
         }
 
-        return new ChildProcessSpec(Path.Combine(binDirectory, "postgres"), arguments)
-        {
-            Environment = new Dictionary<string, string?> { ["GLIBC_TUNABLES"] = MallocTunables },
-            RunAsUser = runAs,
-            StopSignal = Posix.SigInt,
-            StopTimeout = StopTimeout,
-        };
+        return [.. arguments];
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,63}$")]
-    private static partial Regex DatabaseName();
+    private static async Task InitializeClusterAsync(string bin, string folder, string cluster, bool durable, CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(cluster, "PG_VERSION")))
+        {
+            return;
+        }
+
+        // Until checkpoints recycle old WAL segments, each new one is zero-filled and synced under the WAL write lock: with
+        // 16 MB segments that stopped every commit for 60-100 ms every ~1.6 s under send load and set the send p99; 1 MB
+        // segments spread the same work into pauses of a few milliseconds (measured).
+        List<string> initdb = [Path.Combine(bin, "initdb"), "-D", cluster, "-U", PostgresServerResource.User, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--wal-segsize=1"];
+        if (!durable)
+        {
+            initdb.Add("--no-sync");
+        }
+
+        if (LocalServer.IsRoot)
+        {
+            await RunAsync("chown", [$"{PostgresServerResource.User}:{PostgresServerResource.User}", folder], cancellationToken);
+            initdb.InsertRange(0, [$"--reuid={PostgresServerResource.User}", $"--regid={PostgresServerResource.User}", "--init-groups", "--"]);
+            await RunAsync("setpriv", initdb, cancellationToken);
+        }
+        else
+        {
+            await RunAsync(initdb[0], initdb[1..], cancellationToken);
+        }
+    }
+
+    private static async Task RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(program, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info) ?? throw new DistributedApplicationException($"Could not start {program}.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new DistributedApplicationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}{await errors}");
+        }
+    }
+
+    private static async Task CreateDatabasesAsync(PostgresServerResource server, CancellationToken cancellationToken)
+    {
+        var connectionString = await server.ConnectionStringExpression.GetValueAsync(cancellationToken);
+        await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres;Pooling=false");
+        await connection.OpenAsync(cancellationToken);
+        foreach (var database in server.Databases)
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database.Name } } };
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                // Resource names are identifiers Aspire has validated (letters, digits, hyphens); they can't be parameters.
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Name}\"", connection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<HealthCheckResult> AnswersAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=2");
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy(exception.Message);
+        }
+    }
+
+    /// <summary>The newest installed PostgreSQL's bin folder (/usr/lib/postgresql/&lt;major&gt;/bin).</summary>
+    private static string PostgresBinDirectory()
+    {
+        const string root = "/usr/lib/postgresql";
+        var majors = Directory.Exists(root)
+            ? Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>()
+                .Where(major => int.TryParse(major, out _)).OrderByDescending(int.Parse).ToArray()
+            : [];
+        return Path.GetDirectoryName(LocalServer.Binary("postgresql", [.. majors.Select(major => $"{root}/{major}/bin/postgres"), $"{root}/15/bin/postgres"]))!;
+    }
 }

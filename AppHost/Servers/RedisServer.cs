@@ -2,91 +2,64 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Chat.AppHost.Servers;
 
-/// <param name="DataDirectory">Where Redis keeps its RDB and append-only files.</param>
-/// <param name="Port">0 picks a free loopback port.</param>
-/// <param name="Durable">true keeps snapshots and an append-only file (fsync every second); false keeps nothing on disk.</param>
-public sealed record RedisServerOptions(string DataDirectory, int Port = 0, bool Durable = true);
-
-/// <summary>A private redis-server on 127.0.0.1, in the foreground, ready when PING answers PONG.</summary>
-public sealed class RedisServer : IAsyncDisposable, IManagedServer
+/// <summary>A redis-server run from the Debian binary, on 127.0.0.1, in the foreground.</summary>
+public sealed class RedisServerResource(string name, string command, string workingDirectory)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    public const string EndpointName = "tcp";
 
-    private readonly ChildProcess process;
+    private EndpointReference? endpoint;
 
-    private RedisServer(ChildProcess process, int port, LogRing logs)
+    public EndpointReference Endpoint => endpoint ??= new(this, EndpointName);
+
+    /// <summary>StackExchange.Redis configuration: <c>host:port</c>.</summary>
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+        $"{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}");
+}
+
+public static class RedisServerBuilderExtensions
+{
+    public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder, string name)
     {
-        this.process = process;
-        Port = port;
-        Logs = logs;
-    }
+        var folder = LocalServer.FolderOf(builder, name);
+        var port = LocalServer.Port(builder, name);
+        var resource = new RedisServerResource(name, LocalServer.Binary("redis-server", "/usr/bin/redis-server"), folder);
+        var healthCheck = $"{name}-ready";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, cancellationToken => PingAsync(port, cancellationToken));
 
-    public int Port { get; }
-
-    /// <summary>StackExchange.Redis configuration string.</summary>
-    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
-
-    public int ProcessId => process.Id;
-
-    int? IManagedServer.ProcessId => ProcessId;
-
-    public LogRing Logs { get; }
-
-    public bool IsRunning => !process.HasExited;
-
-    public static async Task<RedisServer> StartAsync(RedisServerOptions options, CancellationToken cancellationToken = default)
-    {
-        var program = ServerBinaries.RedisServer();
-        var directory = Path.GetFullPath(options.DataDirectory);
-        var log = new LogRing();
-        await ServerDirectories.PrepareAsync(directory, runAsUser: null, cancellationToken);
-
-        var port = LoopbackPorts.OrFree(options.Port);
-        var process = await ServerStartup.StartAsync(
-            "Redis",
-            () => [port],
-            () => ChildProcess.Start(new ChildProcessSpec(program, Arguments(directory, port, options.Durable)), log),
-            token => ProbeAsync(port, token),
-            () => port = LoopbackPorts.Free(),
-            portsArePicked: options.Port == 0,
-            StartTimeout,
-            log,
-            cancellationToken);
-        return new RedisServer(process, port, log);
+        List<string> arguments = ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", folder, "--daemonize", "no"];
+        arguments.AddRange(LocalServer.Durable(builder)
+            ? ["--appendonly", "yes", "--appendfsync", "everysec"]
+            : ["--save", string.Empty, "--appendonly", "no"]);
+        return builder.AddResource(resource)
+            .WithEndpoint(port: port, targetPort: port, name: RedisServerResource.EndpointName, isProxied: false)
+            .WithArgs([.. arguments])
+            .WithHealthCheck(healthCheck);
     }
 
     /// <summary>PING answered with +PONG.</summary>
-    internal static async Task<bool> ProbeAsync(int port, CancellationToken cancellationToken)
+    private static async Task<HealthCheckResult> PingAsync(int port, CancellationToken cancellationToken)
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-        var stream = client.GetStream();
-        await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
-        var buffer = new byte[64];
-        var read = await stream.ReadAsync(buffer, cancellationToken);
-        return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-    }
-
-    internal Task<bool> ProbeAsync(CancellationToken cancellationToken) => ProbeAsync(Port, cancellationToken);
-
-    /// <summary>SIGTERM (Redis saves if durable and exits); killed if it hangs.</summary>
-    public ValueTask DisposeAsync() => process.DisposeAsync();
-
-    private static List<string> Arguments(string directory, int port, bool durable)
-    {
-        List<string> arguments =
-        [
-            "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--dir", directory,
-            "--daemonize", "no",
-        ];
-        arguments.AddRange(durable
-            ? ["--appendonly", "yes", "--appendfsync", "everysec"]
-            : ["--save", string.Empty, "--appendonly", "no"]);
-        return arguments;
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
+            var buffer = new byte[64];
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("Redis did not answer PING with PONG.");
+        }
+        catch (SocketException exception)
+        {
+            return HealthCheckResult.Unhealthy(exception.Message);
+        }
     }
 }

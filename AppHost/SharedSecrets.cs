@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+
+namespace Chat.AppHost;
+
+/// <summary>
+/// The secrets the processes share: the HMAC key of the gateway's identity headers and the default app's HS256 JWT secret.
+/// Taken from configuration when given, otherwise generated once (32 random bytes, base64url) and kept in
+/// <c>secrets.json</c> in the data folder (mode 0600), so restarts keep them and local tools can sign tokens.
+/// </summary>
+internal static class SharedSecrets
+{
+    public const string IdentitySigningKey = "Identity:SigningKey";
+    public const string DefaultAppJwtSecret = "Apps:Default:JwtSecret";
+    public const string FileName = "secrets.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Adds every shared secret to <paramref name="configuration"/>, generating and storing the missing ones.</summary>
+    public static void AddTo(IConfigurationManager configuration, string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, FileName);
+        var stored = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? [] : [];
+        var generated = false;
+        var values = new Dictionary<string, string?>();
+        foreach (var name in new[] { IdentitySigningKey, DefaultAppJwtSecret })
+        {
+            if (configuration[name] is { Length: > 0 })
+            {
+                continue;
+            }
+
+            if (stored[name]?.GetValue<string>() is not { Length: > 0 } value)
+            {
+                value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+                stored[name] = value;
+                generated = true;
+            }
+
+            values[name] = value;
+        }
+
+        if (generated)
+        {
+            Directory.CreateDirectory(dataDirectory);
+            File.WriteAllText(path, stored.ToJsonString(Indented) + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        configuration.AddInMemoryCollection(values);
+    }
+}
