@@ -174,4 +174,12 @@ public sealed class BadInputTests(GroupsFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("Group not found", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("err").GetString());
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task A_missing_body_is_a_400_in_the_chat21_dialect(string body) =>
+        await AssertBadRequestAsync(
+            await Alice.PostAsync($"/api/{app}/groups", Json(body)),
+            "Implicit body inferred for parameter \"request\" but no body was provided. Did you mean to use a Service instead?");
 }
