@@ -45,8 +45,13 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, IErrorRespon
         }
     }
 
-    private static string BadRequestMessage(BadHttpRequestException exception) =>
-        exception.InnerException is System.Text.Json.JsonException ? "Invalid JSON body" : exception.Message;
+    private static string BadRequestMessage(BadHttpRequestException exception) => exception.InnerException switch
+    {
+        // The reader's reason names what to fix: a value of the wrong type, or text that is not valid Unicode.
+        System.Text.Json.JsonException { Path: { } path, InnerException: InvalidOperationException reason } => $"Invalid JSON body at {path}: {reason.Message}",
+        System.Text.Json.JsonException => "Invalid JSON body",
+        _ => exception.Message,
+    };
 }
 
 /// <summary>An error answered through the service's <see cref="IErrorResponseWriter"/>, from places that don't know its dialect.</summary>

@@ -51,8 +51,8 @@ public static class IdentityHeaders
             return null;
         }
 
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (age.Duration() > MaxAge)
+        // Compared as numbers: a timestamp in milliseconds or beyond year 9999 is stale, not a date that can't be built.
+        if (Math.Abs(now.ToUnixTimeSeconds() - seconds) > (long)MaxAge.TotalSeconds)
         {
             return null;
         }

@@ -53,6 +53,21 @@ public sealed class IdentityHeadersTests
         Assert.Null(IdentityHeaders.Read(new HeaderDictionary(), Key, Now));
     }
 
+    [Theory]
+    [InlineData("1800000000000")]
+    [InlineData("253402300800")]
+    [InlineData("9223372036854775807")]
+    [InlineData("99999999999999999999")]
+    [InlineData("-1800000000")]
+    [InlineData("1.8e9")]
+    public void A_timestamp_in_milliseconds_or_out_of_range_is_refused(string timestamp)
+    {
+        var headers = Signed(new CallerIdentity("default", "u1", null, [Role.User], TokenKind.Jwt));
+        headers[IdentityHeaders.Timestamp] = timestamp;
+
+        Assert.Null(IdentityHeaders.Read(headers, Key, Now));
+    }
+
     [Fact]
     public void Strip_removes_every_x_chat_header_whatever_its_case()
     {

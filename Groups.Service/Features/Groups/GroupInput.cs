@@ -32,6 +32,10 @@ internal static class GroupInput
         IEnumerable<string?> ids;
         switch (value)
         {
+            // Keys and ids are read as .NET strings only once they are known to be text PostgreSQL can store.
+            case { ValueKind: JsonValueKind.Object or JsonValueKind.Array } listed when StoredText.JsonError(listed, field) is { } textError:
+                error = textError;
+                return false;
             case { ValueKind: JsonValueKind.Object } obj:
                 ids = obj.EnumerateObject().Select(p => p.Name);
                 break;
@@ -73,7 +77,7 @@ internal static class GroupInput
     /// <summary>Attributes, when given, are a JSON object PostgreSQL can store.</summary>
     public static string? AttributesError(JsonElement? attributes) =>
         attributes is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) } ? "attributes must be a JSON object"
-        : attributes is { ValueKind: JsonValueKind.Object } json && StoredText.HasNul(json) ? StoredText.NulError("attributes")
+        : attributes is { ValueKind: JsonValueKind.Object } json ? StoredText.JsonError(json, "attributes")
         : null;
 
     public static string? AttributesJson(JsonElement? attributes) =>

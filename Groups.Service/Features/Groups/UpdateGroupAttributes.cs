@@ -26,9 +26,9 @@ public static class UpdateGroupAttributes
             return Task.FromResult(Chat21.BadRequest("attributes is mandatory and must be a JSON object"));
         }
 
-        if (StoredText.HasNul(changes))
+        if (StoredText.JsonError(changes, "attributes") is { } error)
         {
-            return Task.FromResult(Chat21.BadRequest(StoredText.NulError("attributes")));
+            return Task.FromResult(Chat21.BadRequest(error));
         }
 
         return scope.ChangeAsync(group =>

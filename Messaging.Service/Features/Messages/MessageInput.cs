@@ -30,7 +30,7 @@ internal static class MessageInput
 
     public static string? ObjectError(JsonElement? value, string field) =>
         value is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) } ? $"{field} must be a JSON object"
-        : value is { ValueKind: JsonValueKind.Object } json && StoredText.HasNul(json) ? StoredText.NulError(field)
+        : value is { ValueKind: JsonValueKind.Object } json ? StoredText.JsonError(json, field)
         : null;
 
     /// <summary>An image is described by its metadata: <c>src</c>, <c>width</c> and <c>height</c>.</summary>

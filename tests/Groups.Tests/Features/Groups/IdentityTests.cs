@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Chat.ServiceDefaults.Identity;
 using Chat.TestInfrastructure;
 
@@ -23,6 +25,24 @@ public sealed class IdentityTests(GroupsFixture fixture)
         client.DefaultRequestHeaders.Add(IdentityHeaders.User, "admin");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/default/groups")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("1765000000000")]
+    [InlineData("9223372036854775807")]
+    [InlineData("-1")]
+    public async Task A_timestamp_in_milliseconds_or_out_of_range_is_401_in_the_chat21_dialect(string timestamp)
+    {
+        var client = fixture.ClientFor(TestIdentity.User("default", "alice"));
+        client.DefaultRequestHeaders.Remove(IdentityHeaders.Timestamp);
+        client.DefaultRequestHeaders.Add(IdentityHeaders.Timestamp, timestamp);
+
+        var response = await client.GetAsync("/api/default/groups");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var error = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(error.GetProperty("success").GetBoolean());
+        Assert.Equal("Unauthorized: requests must come through the gateway", error.GetProperty("err").GetString());
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class SendMessageTests(MessagingFixture fixture)
     [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","type":"image"}""", "metadata with src, width and height is mandatory for image messages")]
     [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","type":"image","metadata":{"src":"s","width":1}}""", "metadata with src, width and height is mandatory for image messages")]
     [InlineData("""{"sender_fullname":"A","recipient_id":"alice","recipient_fullname":"Me","text":"x"}""", "recipient_id must be another user than the sender")]
-    [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","text":5}""", "Invalid JSON body")]
+    [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","text":5}""", "Invalid JSON body at $.text: Cannot get the value of a token type 'Number' as a string.")]
     [InlineData("""{"sender_fullname":""", "Invalid JSON body")]
     [InlineData("""{"sender_fullname":"A","recipient_id":"bob","recipient_fullname":"Bob","text":"a\u0000b"}""", "text must not contain the NUL character (U+0000)")]
     [InlineData("""{"sender_fullname":"A\u0000","recipient_id":"bob","recipient_fullname":"Bob","text":"x"}""", "sender_fullname must not contain the NUL character (U+0000)")]
