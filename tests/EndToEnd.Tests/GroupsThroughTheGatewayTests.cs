@@ -34,8 +34,8 @@ public sealed class GroupsThroughTheGatewayTests(SuiteFixture suite)
     [Fact]
     public async Task The_seed_group_commands_work_and_each_membership_event_is_consumed_once()
     {
-        await using var messaging = suite.Database("messagingdb");
-        await using var probe = await BusProbe.StartAsync(suite.Broker.ConnectionString, BusProbe.Listen<GroupMembersChanged>());
+        await using var messaging = await suite.DatabaseAsync("messagingdb");
+        await using var probe = await BusProbe.StartAsync((await suite.App.GetConnectionStringAsync("messaging-bus"))!, BusProbe.Listen<GroupMembersChanged>());
         var inboxBefore = await InboxCountAsync(messaging);
         var owner = suite.Chat21Client("owner-1");
 
@@ -70,7 +70,7 @@ public sealed class GroupsThroughTheGatewayTests(SuiteFixture suite)
     [Fact]
     public async Task Changes_made_while_the_broker_is_down_are_all_delivered_once_it_returns()
     {
-        await using var messaging = suite.Database("messagingdb");
+        await using var messaging = await suite.DatabaseAsync("messagingdb");
         var owner = suite.Chat21Client("owner-2");
         var created = await owner.PostAsync("/api/default/groups", Json("""{"group_name": "Outage", "group_members": {}}"""));
         var groupId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("group").GetProperty("uid").GetString()!;
@@ -78,10 +78,10 @@ public sealed class GroupsThroughTheGatewayTests(SuiteFixture suite)
         var inboxBefore = await InboxCountAsync(messaging);
 
         const int changes = 20;
-        await suite.Broker.StopAsync();
+        await suite.App.ResourceCommands.ExecuteCommandAsync("messaging-bus", KnownResourceCommands.StopCommand);
         try
         {
-            using var groupsService = new HttpClient { BaseAddress = suite.App.GetEndpoint("groups") };
+            using var groupsService = new HttpClient { BaseAddress = suite.App.GetEndpoint("groups", "http") };
             var health = await Eventually.ReturnsAsync<(HttpResponseMessage, string)>(
                 async () => (await groupsService.GetAsync("/health"), await groupsService.GetStringAsync("/health")),
                 probe => probe.Item2.Contains("\"Degraded\""),
@@ -96,7 +96,8 @@ public sealed class GroupsThroughTheGatewayTests(SuiteFixture suite)
         }
         finally
         {
-            await suite.Broker.RestartAsync();
+            await suite.App.ResourceCommands.ExecuteCommandAsync("messaging-bus", KnownResourceCommands.StartCommand);
+            await suite.App.ResourceNotifications.WaitForResourceHealthyAsync("messaging-bus");
         }
 
         await Eventually.ReturnsAsync(() => InboxCountAsync(messaging), count => count - inboxBefore >= changes, TimeSpan.FromSeconds(120),
@@ -119,7 +120,7 @@ public sealed class GroupsThroughTheGatewayTests(SuiteFixture suite)
         Assert.False(error.GetProperty("success").GetBoolean());
         Assert.False(string.IsNullOrEmpty(error.GetProperty("err").GetString()));
 
-        using var direct = new HttpClient { BaseAddress = suite.App.GetEndpoint("groups") };
+        using var direct = new HttpClient { BaseAddress = suite.App.GetEndpoint("groups", "http") };
         direct.DefaultRequestHeaders.Add("X-Chat-App", "default");
         direct.DefaultRequestHeaders.Add("X-Chat-User", "eve");
         Assert.Equal(HttpStatusCode.Unauthorized, (await direct.GetAsync("/api/default/groups")).StatusCode);

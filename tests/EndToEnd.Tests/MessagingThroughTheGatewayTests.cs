@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -162,9 +163,11 @@ public sealed class MessagingThroughTheGatewayTests(SuiteFixture suite)
         })).ToArray();
 
         await Eventually.ReturnsAsync(() => Task.FromResult(acknowledged.Count), count => count >= 20, because: "traffic flows");
-        await suite.App.KillReplicaAsync("messaging", replica: 0);
+        var victim = (await suite.ReplicasAsync("messaging", CancellationToken.None))[0];
+        Process.GetProcessById(victim.ProcessId).Kill();
         await Task.WhenAll(senders);
-        await SuiteFixture.WaitUntilFullyHealthyAsync(suite.App.GetEndpoint("messaging", 0), CancellationToken.None);
+        using var comeBack = new CancellationTokenSource(SuiteFixture.StartTimeout);
+        await SuiteFixture.WaitUntilFullyHealthyAsync(victim.Http, comeBack.Token);
 
         Assert.True(acknowledged.Count > 20, $"only {acknowledged.Count} sends were acknowledged");
         var toListener = acknowledged.Where(a => a.To == pairs[0].To).Select(a => a.MessageId).ToHashSet();

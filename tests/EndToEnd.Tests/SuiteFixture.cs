@@ -1,52 +1,89 @@
 using System.Net.Http.Headers;
-using Chat.AppHost;
-using Chat.AppHost.Hosting;
-using Chat.AppHost.Servers;
 using Chat.TestInfrastructure;
 using Npgsql;
 
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace Chat.EndToEnd.Tests;
 
-/// <summary>The whole platform, started by the AppHost's own model, reached only through the gateway.</summary>
+/// <summary>The whole platform, started from the AppHost's own model by Aspire.Hosting.Testing, reached through the gateway.</summary>
 public sealed class SuiteFixture : IAsyncLifetime
 {
+    /// <summary>Messaging runs as two replicas, so a test can kill one while the other serves.</summary>
+    public const int MessagingReplicas = 2;
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "chat-e2e", Guid.NewGuid().ToString("N")[..12]);
 
-    /// <summary>Messaging runs as two replicas behind one address, so a test can kill one while the other serves.</summary>
-    public const int MessagingReplicas = 2;
+    public string JwtSecret { get; } = Guid.NewGuid().ToString("N");
 
     public DistributedApplication App { get; private set; } = null!;
 
     public Uri Gateway { get; private set; } = null!;
 
-    public RabbitMqServer Broker => App.GetServer<RabbitMqServer>("messaging-bus");
-
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { DataDirectory = dataDirectory, Durable = false });
-        builder.Configuration[ChatSuite.GatewayPortKey] = "0";
-        builder.Configuration[ChatSuite.MessagingReplicasKey] = $"{MessagingReplicas}";
-        ChatSuite.Define(builder);
-        App = builder.Build();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        [
+            $"--Data:Directory={dataDirectory}",
+            "--Data:Durable=false",
+            "--Gateway:Port=0",
+            $"--Messaging:Replicas={MessagingReplicas}",
+            $"--Apps:Default:JwtSecret={JwtSecret}",
+        ]);
+        App = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(timeout.Token);
-        foreach (var resource in new[] { "groups", "messaging", "knowledge", "aibot", "gateway" })
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+        foreach (var service in new[] { "groups", "messaging", "knowledge", "aibot" })
         {
-            await App.WaitForResourceHealthyAsync(resource, timeout.Token);
-            await WaitUntilFullyHealthyAsync(App.GetEndpoint(resource), timeout.Token);
+            foreach (var replica in await ReplicasAsync(service, timeout.Token))
+            {
+                await WaitUntilFullyHealthyAsync(replica.Http, timeout.Token);
+            }
         }
 
-        for (var replica = 0; replica < MessagingReplicas; replica++)
+        Gateway = App.GetEndpoint("gateway", "http");
+    }
+
+    /// <summary>Each running replica of a project: its resource id, process id and own HTTP address (not the proxy's).</summary>
+    public async Task<IReadOnlyList<Replica>> ReplicasAsync(string project, CancellationToken cancellationToken)
+    {
+        var expected = project == "messaging" ? MessagingReplicas : 1;
+        var replicas = new Dictionary<string, Replica>(StringComparer.Ordinal);
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await foreach (var update in App.ResourceNotifications.WatchAsync(watch.Token))
         {
-            await WaitUntilFullyHealthyAsync(App.GetEndpoint("messaging", replica), timeout.Token);
+            if (update.Resource.Name != project)
+            {
+                continue;
+            }
+
+            var snapshot = update.Snapshot;
+            var pid = snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
+            var http = snapshot.EnvironmentVariables.FirstOrDefault(variable => variable.Name == "Kestrel__Endpoints__http__Url")?.Value;
+            if (snapshot.State?.Text == KnownResourceStates.Running && pid is not null && http is not null)
+            {
+                replicas[update.ResourceId] = new Replica(update.ResourceId, Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture), new Uri(http));
+            }
+            else
+            {
+                replicas.Remove(update.ResourceId);
+            }
+
+            if (replicas.Count == expected)
+            {
+                break;
+            }
         }
 
-        Gateway = App.GetEndpoint("gateway");
+        return [.. replicas.Values.OrderBy(replica => replica.Http.Port)];
     }
 
     /// <summary>
-    /// A service is ready (200) as soon as its database is; its bus may still be connecting (Degraded),
-    /// and an event published before the consumers' queues are bound would have no queue to land in.
+    /// A service is ready (200) as soon as its database is; its bus may still be connecting (Degraded), and an event
+    /// published before the consumers' queues are bound would have no queue to land in.
     /// </summary>
     public static async Task WaitUntilFullyHealthyAsync(Uri service, CancellationToken cancellationToken)
     {
@@ -75,14 +112,15 @@ public sealed class SuiteFixture : IAsyncLifetime
     public HttpClient Chat21Client(string userId, string[]? roles = null)
     {
         var client = new HttpClient { BaseAddress = Gateway };
-        var token = TestIdentity.Jwt(App.Secrets.DefaultAppJwtSecret, "default", userId, roles: roles);
+        var token = TestIdentity.Jwt(JwtSecret, "default", userId, roles: roles);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("JWT", token);
         return client;
     }
 
-    public NpgsqlDataSource Database(string name) => NpgsqlDataSource.Create(App.GetConnectionString(name));
+    public async Task<NpgsqlDataSource> DatabaseAsync(string name) =>
+        NpgsqlDataSource.Create(await App.GetConnectionStringAsync(name) ?? throw new InvalidOperationException($"{name} has no connection string."));
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
         try
@@ -95,6 +133,8 @@ public sealed class SuiteFixture : IAsyncLifetime
         }
     }
 }
+
+public sealed record Replica(string ResourceId, int ProcessId, Uri Http);
 
 [CollectionDefinition(Name)]
 public sealed class SuiteCollection : ICollectionFixture<SuiteFixture>

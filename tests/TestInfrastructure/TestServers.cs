@@ -1,10 +1,10 @@
-using Chat.AppHost.Servers;
+using Chat.TestInfrastructure.Servers;
 
 namespace Chat.TestInfrastructure;
 
 /// <summary>
 /// One PostgreSQL, Redis and RabbitMQ per test process, started from the machine's binaries by the
-/// AppHost's own launchers the first time a test asks, and stopped when the process exits (the
+/// launchers in Servers/ the first time a test asks, and stopped when the process exits (the
 /// launchers' watchdogs also end them if the process is killed). Tests isolate by tenant.
 /// </summary>
 public sealed class TestServers
