@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Chat.TestInfrastructure.Servers;
 
 /// <summary>The two POSIX calls .NET does not expose: sending an arbitrary signal and the effective user.</summary>
-internal static partial class Posix
+public static partial class Posix
 {
     public const int SigInt = 2;
     public const int SigKill = 9;
