@@ -89,13 +89,14 @@ public static class Extensions
     internal static void AdoptHealthCheck(this IHostApplicationBuilder builder, string registeredName, string name, HealthStatus failureStatus) =>
         builder.Services.Configure<HealthCheckServiceOptions>(options =>
         {
-            var registration = options.Registrations.Single(registration => registration.Name == registeredName);
+            var registration = options.Registrations.SingleOrDefault(registration => registration.Name == registeredName)
+                ?? throw new InvalidOperationException($"The health check {registeredName} is not registered (turned off in settings?); /health needs it.");
             registration.Name = name;
             registration.FailureStatus = failureStatus;
             registration.Tags.Add(HealthTags.Ready);
         });
 
-    /// <summary><c>/health</c> (ready: every dependency reachable) and <c>/alive</c> (the process answers).</summary>
+    /// <summary><c>/health</c> (ready: the database reachable; the broker and cache Degraded when not) and <c>/alive</c> (the process answers).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseMiddleware<ErrorHandlingMiddleware>();
