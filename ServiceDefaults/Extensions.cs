@@ -1,6 +1,4 @@
-using Chat.ServiceDefaults.Caching;
 using Chat.ServiceDefaults.Errors;
-using Chat.ServiceDefaults.Http;
 using Chat.ServiceDefaults.Identity;
 using Chat.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -13,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -29,7 +28,7 @@ public static class Extensions
     /// more than the requests themselves. Hosting's diagnostics logger is off: while it is on (at any level)
     /// ASP.NET Core starts an Activity for every request only to put trace ids in log scopes, and an outgoing
     /// HTTP call under it starts another (measured in the gateway: a visible share of its CPU per request).
-    /// With OTLP tracing on, the tracer's listener starts them anyway.
+    /// With OTLP tracing on, the tracer's listener starts them anyway (<see cref="TelemetryExtensions.IsTracing"/>).
     /// </summary>
     private static readonly Dictionary<string, string?> DefaultLogLevels = new()
     {
@@ -52,7 +51,7 @@ public static class Extensions
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             options.UseUtcTimestamp = true;
         });
-        builder.AddServiceTelemetry();
+        builder.ConfigureOpenTelemetry();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
@@ -61,21 +60,43 @@ public static class Extensions
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: [HealthTags.Live]);
 
-        builder.Services.AddTransient<ServiceDiscoveryHandler>();
-        builder.Services.AddTransient<ResilienceHandler>();
-        builder.Services.ConfigureHttpClientDefaults(http => http
-            .AddHttpMessageHandler<ResilienceHandler>()
-            .AddHttpMessageHandler<ServiceDiscoveryHandler>());
-
-        if (builder.Configuration.GetConnectionString(CacheConnectionName) is { } cache)
+        // Clients from IHttpClientFactory resolve service names (services:<name>:http:0) and retry transient failures;
+        // a retried POST could act twice, so only safe methods are retried. The gateway's forwarder is not one of them:
+        // it streams bodies through an invoker of its own.
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            builder.AddServiceCache(cache);
+            http.AddStandardResilienceHandler(resilience => resilience.Retry.DisableForUnsafeHttpMethods());
+            http.AddServiceDiscovery();
+        });
+
+        if (builder.Configuration.GetConnectionString(CacheConnectionName) is not null)
+        {
+            builder.AddServiceCache();
         }
 
         return builder;
     }
 
-    /// <summary><c>/health</c> (ready: every dependency reachable) and <c>/alive</c> (the process answers).</summary>
+    /// <summary>The service's name in telemetry, queues and client names: <c>OTEL_SERVICE_NAME</c>, else the application's.</summary>
+    public static string ServiceName(IHostApplicationBuilder builder) =>
+        builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+
+    /// <summary>
+    /// Makes a health check a client integration registered (by <paramref name="registeredName"/>) one of ours: listed by
+    /// <c>/health</c> as <paramref name="name"/>, reporting <paramref name="failureStatus"/> when it fails.
+    /// </summary>
+    internal static void AdoptHealthCheck(this IHostApplicationBuilder builder, string registeredName, string name, HealthStatus failureStatus) =>
+        builder.Services.Configure<HealthCheckServiceOptions>(options =>
+        {
+            var registration = options.Registrations.SingleOrDefault(registration => registration.Name == registeredName)
+                ?? throw new InvalidOperationException($"The health check {registeredName} is not registered (turned off in settings?); /health needs it.");
+            registration.Name = name;
+            registration.FailureStatus = failureStatus;
+            registration.Tags.Add(HealthTags.Ready);
+        });
+
+    /// <summary><c>/health</c> (ready: the database reachable; the broker and cache Degraded when not) and <c>/alive</c> (the process answers).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseMiddleware<ErrorHandlingMiddleware>();
@@ -99,13 +120,33 @@ public static class Extensions
         return app;
     }
 
-    private static void AddServiceCache(this IHostApplicationBuilder builder, string connectionString)
+    /// <summary>
+    /// Redis from <c>ConnectionStrings:cache</c>. The client connects while the host starts, before the server takes
+    /// requests: connected on first use instead, a request made the client's synchronous connect, and under load at start-up
+    /// every other request thread queued behind the container's lock while the connect waited for a pool thread (measured:
+    /// a Messaging replica given send load before anything had used Redis answered nothing, not even <c>/alive</c>, for
+    /// over a minute). Its health check reports an unreachable Redis as Degraded: sends go on without it (rate limits per
+    /// replica, realtime streams polling), so taking the pods out of rotation would turn a degraded service into an outage.
+    /// </summary>
+    private static void AddServiceCache(this IHostApplicationBuilder builder)
     {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        options.ClientName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        RedisConnection.Register(builder.Services, options);
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+        builder.AddRedisClient(
+            CacheConnectionName,
+            settings =>
+            {
+                settings.DisableTracing = !TelemetryExtensions.IsTracing(builder.Configuration);
+                // The connect at start-up above is Aspire's auto-activation: a setting must not turn it off.
+                settings.DisableAutoActivation = false;
+            },
+            options =>
+            {
+                options.AbortOnConnectFail = false;
+                // While Redis is down a command fails at once instead of waiting in the client's backlog for the timeout:
+                // every caller has a way on without Redis, and a send must not wait seconds for it.
+                options.BacklogPolicy = BacklogPolicy.FailFast;
+                options.ClientName = ServiceName(builder);
+            });
+        builder.AdoptHealthCheck("StackExchange.Redis", "redis", HealthStatus.Degraded);
     }
 }
 
@@ -122,20 +163,4 @@ public static class DefaultEndpoints
                 entry => entry.Key,
                 entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
         });
-}
-
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await redis.GetDatabase().PingAsync();
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("Redis is not reachable.", exception);
-        }
-    }
 }

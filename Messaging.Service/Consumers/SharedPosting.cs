@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Messaging.Features.Messages;
 using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Batching;
@@ -79,6 +80,8 @@ public sealed class SharedPosting : IAsyncDisposable
         {
             if (firsts[i])
             {
+                // Each event's handler runs in its consumer's trace, so the messages it posts are announced in it.
+                Activity.Current = batch[items[i]].Consumed;
                 await batch[items[i]].Handle(posting);
             }
         }
@@ -97,7 +100,10 @@ public sealed class SharedPosting : IAsyncDisposable
         appended.ForEach(relay.Publish);
     }
 
-    private sealed record Work(Guid MessageId, string Consumer, Func<Posting, Task> Handle);
+    private sealed record Work(Guid MessageId, string Consumer, Func<Posting, Task> Handle)
+    {
+        public Activity? Consumed { get; } = Activity.Current;
+    }
 }
 
 public static class PostingConsumerRegistration

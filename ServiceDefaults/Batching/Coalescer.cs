@@ -41,7 +41,7 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The coalescer is shutting down.</exception>
     public Task<TResult> SubmitAsync(TItem item)
     {
-        var pending = new Pending(item, new(TaskCreationOptions.None), Stopwatch.GetTimestamp());
+        var pending = new Pending(item, new(TaskCreationOptions.None), Stopwatch.GetTimestamp(), Activity.Current);
         return queue.Writer.TryWrite(pending)
             ? pending.Result.Task
             : Task.FromException<TResult>(new ObjectDisposedException(nameof(Coalescer<TItem, TResult>)));
@@ -74,6 +74,9 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
 
     private async Task RunBatchAsync(List<Pending> batch)
     {
+        // A batch of one is its caller's work and is traced as part of the caller's request (its database calls, its
+        // events); a shared batch is no one caller's. Set here, it lasts for this batch only.
+        Activity.Current = batch is [var only] ? only.Caller : null;
         try
         {
             Complete(batch, await ProcessMeasuredAsync(batch));
@@ -136,7 +139,7 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Result, long QueuedAt);
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Result, long QueuedAt, Activity? Caller);
 }
 
 /// <summary>How a <see cref="Coalescer{TItem, TResult}"/> batches.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Chat.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,9 +12,9 @@ namespace Chat.ServiceDefaults.Data;
 public static class DatabaseExtensions
 {
     /// <summary>
-    /// Registers the service's <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:{connectionName}</c>,
-    /// a readiness check, and the migrations embedded in <paramref name="migrationsAssembly"/> (plus the
-    /// outbox and inbox tables), applied before the service starts listening.
+    /// Registers the service's <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:{connectionName}</c> (Aspire's
+    /// client, with our connection defaults), its readiness check, and the migrations embedded in
+    /// <paramref name="migrationsAssembly"/> (plus the outbox and inbox tables), applied before the service starts listening.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase(
         this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
@@ -21,19 +22,16 @@ public static class DatabaseExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
 
-        builder.Services.AddSingleton(services =>
-        {
-            var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
-            dataSourceBuilder.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
-            ApplyDefaults(dataSourceBuilder.ConnectionStringBuilder, connectionString, builder.Environment.ApplicationName);
-            return dataSourceBuilder.Build();
-        });
+        builder.AddNpgsqlDataSource(
+            connectionName,
+            settings => settings.DisableTracing = !TelemetryExtensions.IsTracing(builder.Configuration),
+            dataSource => ApplyDefaults(dataSource.ConnectionStringBuilder, connectionString, builder.Environment.ApplicationName));
+        builder.AdoptHealthCheck("PostgreSql", "postgres", HealthStatus.Unhealthy);
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddHostedService(services => new MigrationHostedService(
             services.GetRequiredService<Migrator>(),
             [typeof(DatabaseExtensions).Assembly, migrationsAssembly],
             services.GetRequiredService<ILogger<MigrationHostedService>>()));
-        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready]);
         return builder;
     }
 
@@ -104,21 +102,4 @@ internal sealed class MigrationHostedService(Migrator migrator, Assembly[] assem
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.", exception);
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Chat.Contracts;
@@ -9,7 +10,8 @@ namespace Chat.ServiceDefaults.Messaging;
 /// <summary>
 /// The integration events one transaction writes to <c>outbox_messages</c>, so an event exists exactly when the state
 /// change it describes was committed. Put <see cref="Add(IntegrationEvent)"/>'s insert in the transaction; once it
-/// commits, hand this to <see cref="Outbox.Send"/>.
+/// commits, hand this to <see cref="Outbox.Send"/>. Each event keeps the trace it was written in (<see cref="OutboxDispatcher"/>
+/// publishes it there).
 /// </summary>
 public sealed class OutboxEvents
 {
@@ -17,15 +19,25 @@ public sealed class OutboxEvents
 
     internal IReadOnlyList<OutboxEvent> Items => events;
 
-    /// <summary>The insert of <paramref name="integrationEvent"/>, to ride in the same <see cref="NpgsqlBatch"/> as the state change.</summary>
-    public NpgsqlBatchCommand Add(IntegrationEvent integrationEvent) => Add([integrationEvent]);
+    /// <summary>
+    /// The insert of <paramref name="integrationEvent"/>, written in the trace of <see cref="Activity.Current"/>, to ride in the
+    /// same <see cref="NpgsqlBatch"/> as the state change.
+    /// </summary>
+    public NpgsqlBatchCommand Add(IntegrationEvent integrationEvent) => Add([(integrationEvent, Activity.Current?.Context ?? default)]);
 
-    /// <summary>The insert of several events, in one statement.</summary>
-    public NpgsqlBatchCommand Add(IEnumerable<IntegrationEvent> integrationEvents)
+    /// <summary>
+    /// The insert of several events, in one statement, each with the trace it belongs to: work batched from several
+    /// requests runs in none of theirs, so it names each event's own.
+    /// </summary>
+    public NpgsqlBatchCommand Add(IEnumerable<(IntegrationEvent Event, ActivityContext Trace)> integrationEvents)
     {
-        var added = integrationEvents.Select(e => new OutboxEvent(Guid.CreateVersion7(), e)).ToArray();
+        var added = integrationEvents.Select(e => new OutboxEvent(Guid.CreateVersion7(), e.Event, e.Trace)).ToArray();
         events.AddRange(added);
-        return new("INSERT INTO outbox_messages (id, message_type, payload) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])")
+        return new(
+            """
+            INSERT INTO outbox_messages (id, message_type, payload, trace_parent)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[])
+            """)
         {
             Parameters =
             {
@@ -36,13 +48,26 @@ public sealed class OutboxEvents
                     NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
                     TypedValue = [.. added.Select(e => JsonSerializer.Serialize(e.Message, e.Message.GetType(), Outbox.SerializerOptions))],
                 },
+                new NpgsqlParameter<string?[]> { TypedValue = [.. added.Select(e => TraceParent.Format(e.Trace))] },
             },
         };
     }
 }
 
-/// <summary>An event with the id of its outbox row, which is also its MessageId on the bus.</summary>
-internal sealed record OutboxEvent(Guid Id, IntegrationEvent Message);
+/// <summary>An event with the id of its outbox row, which is also its MessageId on the bus, and the trace it was written in.</summary>
+internal sealed record OutboxEvent(Guid Id, IntegrationEvent Message, ActivityContext Trace);
+
+/// <summary>A trace context as the W3C <c>traceparent</c> text stored with an outbox row.</summary>
+internal static class TraceParent
+{
+    public static string? Format(ActivityContext context) =>
+        context == default
+            ? null
+            : $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{(context.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? "01" : "00")}";
+
+    public static ActivityContext Parse(string? traceParent) =>
+        ActivityContext.TryParse(traceParent, null, isRemote: true, out var context) ? context : default;
+}
 
 /// <summary>
 /// Hands committed events to the <see cref="OutboxDispatcher"/>, which publishes them from memory and then deletes their

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Chat.Contracts;
 using MassTransit;
@@ -13,7 +14,9 @@ namespace Chat.ServiceDefaults.Messaging;
 /// <see cref="SweepAge"/> that are still there: left by a crash, by a failed publish (pushed back with exponential
 /// backoff), or by any replica. It claims them with <c>FOR UPDATE SKIP LOCKED</c>, so replicas share that work. The
 /// MassTransit MessageId is the row id, which is what consumers' inboxes de-duplicate on: an event published twice (a
-/// sweep meeting a publish that took longer than <see cref="SweepAge"/>) changes nothing.
+/// sweep meeting a publish that took longer than <see cref="SweepAge"/>) changes nothing. Each publish runs in a producer
+/// activity of <see cref="ActivitySourceName"/> parented to the trace the event was written in, so MassTransit's send and
+/// the consumers continue the request's trace although the publish happens after it, on a path of its own.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -21,6 +24,8 @@ public sealed partial class OutboxDispatcher(
     Outbox outbox,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    public const string ActivitySourceName = "Chat.Outbox";
+
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan SweepAge = TimeSpan.FromSeconds(5);
     private const int BatchSize = 200;
@@ -39,6 +44,7 @@ public sealed partial class OutboxDispatcher(
     /// </summary>
     private const string NoFlushWait = "SET LOCAL synchronous_commit = off";
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+    private static readonly ActivitySource Source = new(ActivitySourceName);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(PublishHandedAsync(stoppingToken), SweepAsync(stoppingToken));
@@ -59,7 +65,7 @@ public sealed partial class OutboxDispatcher(
         var unreadable = new List<(Guid Id, Exception? Error)>();
         await using (var claim = new NpgsqlCommand(
             """
-            SELECT id, message_type, payload::text FROM outbox_messages
+            SELECT id, message_type, payload::text, trace_parent FROM outbox_messages
             WHERE id < $1 AND next_attempt_at <= now()
             ORDER BY id
             LIMIT $2
@@ -74,7 +80,8 @@ public sealed partial class OutboxDispatcher(
                 var id = reader.GetGuid(0);
                 try
                 {
-                    rows.Add(new(id, Deserialize(id, reader.GetString(1), reader.GetString(2))));
+                    rows.Add(new(id, Deserialize(id, reader.GetString(1), reader.GetString(2)),
+                        TraceParent.Parse(reader.IsDBNull(3) ? null : reader.GetString(3))));
                 }
                 catch (Exception exception) when (exception is TypeLoadException or JsonException or NotSupportedException or InvalidOperationException)
                 {
@@ -194,6 +201,8 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<(Guid Id, Exception? Error)> TryPublishAsync(OutboxEvent row, CancellationToken cancellationToken)
     {
+        using var activity = Source.StartActivity($"{row.Message.GetType().Name} publish", ActivityKind.Producer, row.Trace);
+        activity?.SetTag("messaging.message.id", row.Id);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -203,6 +212,7 @@ public sealed partial class OutboxDispatcher(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             return (row.Id, exception);
         }
     }

@@ -17,10 +17,10 @@ public sealed class MigratorTests
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
             new Migrator(dataSource, NullLogger<Migrator>.Instance).MigrateAsync(assemblies, CancellationToken.None)));
 
-        Assert.Equal(["0000_outbox_inbox", "0000_outbox_sweep_by_key", "0001_effects"], runs.SelectMany(applied => applied).ToArray());
+        Assert.Equal(["0000_outbox_inbox", "0000_outbox_sweep_by_key", "0000_outbox_trace_parent", "0001_effects"], runs.SelectMany(applied => applied).ToArray());
         Assert.Empty(await new Migrator(dataSource, NullLogger<Migrator>.Instance).MigrateAsync(assemblies, CancellationToken.None));
         await using var command = dataSource.CreateCommand("SELECT string_agg(id, ',' ORDER BY id) FROM schema_migrations");
-        Assert.Equal("0000_outbox_inbox,0000_outbox_sweep_by_key,0001_effects", await command.ExecuteScalarAsync());
+        Assert.Equal("0000_outbox_inbox,0000_outbox_sweep_by_key,0000_outbox_trace_parent,0001_effects", await command.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -38,6 +38,6 @@ public sealed class MigratorTests
             migrator.MigrateAsync([typeof(Migrator).Assembly, typeof(MigratorTests).Assembly], CancellationToken.None));
 
         await using var command = dataSource.CreateCommand("SELECT string_agg(id, ',' ORDER BY id) FROM schema_migrations");
-        Assert.Equal("0000_outbox_inbox,0000_outbox_sweep_by_key", await command.ExecuteScalarAsync());
+        Assert.Equal("0000_outbox_inbox,0000_outbox_sweep_by_key,0000_outbox_trace_parent", await command.ExecuteScalarAsync());
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Contracts;
 using Chat.ServiceDefaults.Batching;
 using Chat.ServiceDefaults.Messaging;
@@ -5,8 +6,14 @@ using Npgsql;
 
 namespace Chat.Groups.Features.Groups;
 
-/// <summary>A group to create, as its <see cref="GroupCreated"/> event describes it, with what its row adds.</summary>
-public sealed record GroupCreation(GroupCreated Event, string? AttributesJson, long Now);
+/// <summary>
+/// A group to create, as its <see cref="GroupCreated"/> event describes it, with what its row adds, and the trace of the
+/// request that asked for it.
+/// </summary>
+public sealed record GroupCreation(GroupCreated Event, string? AttributesJson, long Now)
+{
+    public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
+}
 
 /// <summary>
 /// Creates groups. Creations that arrive while earlier ones are being written are stored together: one implicit transaction
@@ -46,7 +53,7 @@ public sealed class GroupCreations : IAsyncDisposable
             batch.BatchCommands.Add(GroupWrites.AddMembers(group.AppId, group.GroupId, group.Members, now));
         }
 
-        batch.BatchCommands.Add(events.Add(transaction.Select(index => creations[index].Event)));
+        batch.BatchCommands.Add(events.Add(transaction.Select(index => ((IntegrationEvent)creations[index].Event, creations[index].Trace))));
         await batch.ExecuteNonQueryAsync();
         outbox.Send(events);
     }

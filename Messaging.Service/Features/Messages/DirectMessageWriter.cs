@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Batching;
 using Chat.ServiceDefaults.Messaging;
@@ -41,7 +42,9 @@ public sealed class DirectMessageWriter : IAsyncDisposable
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         var appId = sends[transaction[0]].AppId;
-        var deliveries = transaction.Select(index => new Delivery(sends[index].Message, Participant.OfDirect(sends[index].Message))).ToArray();
+        var deliveries = transaction
+            .Select(index => new Delivery(sends[index].Message, Participant.OfDirect(sends[index].Message)) { Trace = sends[index].Trace })
+            .ToArray();
         var events = new OutboxEvents();
         var appended = await MessageStore.StoreAsync(connection, null, appId, deliveries, events, CancellationToken.None);
         relay.Publish(appended);
@@ -52,5 +55,9 @@ public sealed class DirectMessageWriter : IAsyncDisposable
     private static IEnumerable<IReadOnlyList<int>> Transactions(IReadOnlyList<DirectSend> sends) =>
         Enumerable.Range(0, sends.Count).GroupBy(index => sends[index].AppId, StringComparer.Ordinal).Select(app => app.ToList());
 
-    private sealed record DirectSend(string AppId, Chat21Message Message);
+    /// <summary>A send, with the trace of the request that made it.</summary>
+    private sealed record DirectSend(string AppId, Chat21Message Message)
+    {
+        public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Messaging.Features.Realtime;
 using Chat.ServiceDefaults.Batching;
 using Chat.ServiceDefaults.Messaging;
@@ -59,14 +60,17 @@ public sealed class GroupMessageWriter : IAsyncDisposable
             send.Stored = members is not null && (send.ByAdmin || members.Contains(send.Message.Sender, StringComparer.Ordinal));
         }
 
-        var posted = transaction.Select(index => sends[index]).Where(send => send.Stored).Select(send => send.Message).ToList();
+        var posted = transaction.Select(index => sends[index]).Where(send => send.Stored).ToList();
         if (posted.Count == 0)
         {
             return;
         }
 
         var deliveries = posted
-            .Select(message => new Delivery(message, Participant.OfGroup(members!, message.Recipient, message.RecipientFullname)))
+            .Select(send => new Delivery(send.Message, Participant.OfGroup(members!, send.Message.Recipient, send.Message.RecipientFullname))
+            {
+                Trace = send.Trace,
+            })
             .ToArray();
         var events = new OutboxEvents();
         var appended = await MessageStore.StoreAsync(connection, databaseTransaction, appId, deliveries, events, CancellationToken.None);
@@ -81,9 +85,14 @@ public sealed class GroupMessageWriter : IAsyncDisposable
             .GroupBy(index => (sends[index].AppId, sends[index].Message.Recipient))
             .Select(group => group.ToList());
 
-    /// <summary>A send, and whether its last transaction stored it (false: its sender may not post to the group).</summary>
+    /// <summary>
+    /// A send, with the trace of the request that made it, and whether its last transaction stored it (false: its sender may
+    /// not post to the group).
+    /// </summary>
     private sealed record GroupSend(string AppId, Chat21Message Message, bool ByAdmin)
     {
+        public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
+
         public bool Stored { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Chat.Contracts;
 using Chat.Messaging.Features.Realtime;
@@ -19,8 +20,11 @@ public sealed record Participant(string TimelineOf, string ConversWith, string C
         [.. members.Distinct(StringComparer.Ordinal).Select(member => new Participant(member, groupId, groupName))];
 }
 
-/// <summary>A message and who receives it.</summary>
-public sealed record Delivery(Chat21Message Message, IReadOnlyList<Participant> Participants);
+/// <summary>A message and who receives it, and the trace its <see cref="MessageSent"/> belongs to (by default the current one).</summary>
+public sealed record Delivery(Chat21Message Message, IReadOnlyList<Participant> Participants)
+{
+    public ActivityContext Trace { get; init; } = Activity.Current?.Context ?? default;
+}
 
 /// <summary>
 /// Stores messages once each and delivers them to their participants: a row in each timeline, each
@@ -57,7 +61,7 @@ public static class MessageStore
                 InsertMessages(appId, messages),
                 InsertTimelines(appId, messages, rows),
                 UpsertConversations(appId, messages, rows),
-                events.Add(messages.Select(message => ToEvent(appId, message))),
+                events.Add(deliveries.Select(delivery => ((IntegrationEvent)ToEvent(appId, delivery.Message), delivery.Trace))),
             },
         };
         return await Feed.ExecuteAsync(batch, appId, entries, cancellationToken);

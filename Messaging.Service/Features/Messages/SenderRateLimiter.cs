@@ -11,9 +11,11 @@ namespace Chat.Messaging.Features.Messages;
 /// Settings come from <c>Messaging:SenderRateLimit</c>, overridden per app under <c>Apps:{app_id}</c>
 /// (<see cref="SenderRateLimitOptions"/>), and follow the configuration when it reloads.
 /// Takes that arrive together go to Redis in one call (<see cref="Coalescer{TItem, TResult}"/>).
-/// When Redis can't be reached the message goes through: a send is never refused for want of the cache. That is warned
-/// about once per <see cref="RecurringWarning.DefaultInterval"/> with the number of sends let through unchecked, not once per
-/// send (<see cref="RecurringWarning"/>): an outage fails every send's check alike.
+/// When Redis can't be reached, each replica keeps the same buckets in its own memory (<see cref="ReplicaBuckets"/>): the
+/// limit still applies, per replica (a sender whose sends are spread over N replicas gets up to N times it), and a send is
+/// never refused for want of the cache. That is warned about once per <see cref="RecurringWarning.DefaultInterval"/> with
+/// the number of sends checked so, not once per send (<see cref="RecurringWarning"/>): an outage fails every send's check
+/// alike. Once Redis answers again its buckets apply again, as they were before the outage.
 /// </summary>
 public sealed class SenderRateLimiter : IAsyncDisposable
 {
@@ -57,7 +59,8 @@ public sealed class SenderRateLimiter : IAsyncDisposable
     private readonly TimeProvider clock;
     private readonly ILogger<SenderRateLimiter> logger;
     private readonly Coalescer<Take, long> takes;
-    private readonly RecurringWarning uncheckedSends;
+    private readonly RecurringWarning locallyCheckedSends;
+    private readonly ReplicaBuckets replicaBuckets = new();
 
     public SenderRateLimiter(
         IConnectionMultiplexer redis, IOptionsMonitor<MessagingOptions> options, TimeProvider clock, ILogger<SenderRateLimiter> logger)
@@ -67,7 +70,7 @@ public sealed class SenderRateLimiter : IAsyncDisposable
         this.clock = clock;
         this.logger = logger;
         takes = new(TakeAllAsync, new CoalescerOptions { Name = "messaging.sender-rate-limit", Concurrency = 2, MaxBatch = 128 });
-        uncheckedSends = new(clock, RecurringWarning.DefaultInterval);
+        locallyCheckedSends = new(clock, RecurringWarning.DefaultInterval);
     }
 
     /// <summary>A bucket's size and refill rate.</summary>
@@ -84,23 +87,26 @@ public sealed class SenderRateLimiter : IAsyncDisposable
     /// <summary>Takes one message from the sender's bucket: null when it may be sent, else how long until it may.</summary>
     public async Task<TimeSpan?> TryTakeAsync(string appId, string sender, Limit limit)
     {
+        var key = $"messaging:sender-full-at:{appId}:{sender}";
+        double wait;
         try
         {
-            var wait = await takes.SubmitAsync(new($"messaging:sender-full-at:{appId}:{sender}", limit));
-            return wait > 0 ? TimeSpan.FromMilliseconds(wait) : null;
+            wait = await takes.SubmitAsync(new(key, limit));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            if (uncheckedSends.TryReport(out var sends))
+            if (locallyCheckedSends.TryReport(out var sends))
             {
                 logger.LogWarning(
                     exception,
-                    "Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: {Sends} (the latest by {AppId}/{Sender})",
+                    "Sender rate limit checked by this replica alone, Redis is unreachable; sends checked so since the last warning: {Sends} (the latest by {AppId}/{Sender})",
                     sends, appId, sender);
             }
 
-            return null;
+            wait = replicaBuckets.Take(key, limit, clock.GetUtcNow().ToUnixTimeMilliseconds());
         }
+
+        return wait > 0 ? TimeSpan.FromMilliseconds(Math.Ceiling(wait)) : null;
     }
 
     public ValueTask DisposeAsync() => takes.DisposeAsync();
@@ -120,4 +126,45 @@ public sealed class SenderRateLimiter : IAsyncDisposable
     }
 
     private sealed record Take(string Key, Limit Limit);
+
+    /// <summary>
+    /// The buckets of <see cref="TakeTokens"/>, with the same arithmetic, in this process: for while Redis is unreachable.
+    /// A bucket is forgotten once full again, as its Redis key expires.
+    /// </summary>
+    private sealed class ReplicaBuckets
+    {
+        private static readonly TimeSpan ForgetEvery = TimeSpan.FromMinutes(1);
+
+        private readonly Lock gate = new();
+        private readonly Dictionary<string, double> fullAt = new(StringComparer.Ordinal);
+        private double nextForget;
+
+        /// <summary>Takes a token at <paramref name="now"/> (ms): 0, or the milliseconds until one is available.</summary>
+        public double Take(string key, Limit limit, double now)
+        {
+            var interval = 60_000.0 / limit.RefillPerMinute;
+            lock (gate)
+            {
+                if (now >= nextForget)
+                {
+                    foreach (var full in fullAt.Where(bucket => bucket.Value <= now).Select(bucket => bucket.Key).ToList())
+                    {
+                        fullAt.Remove(full);
+                    }
+
+                    nextForget = now + ForgetEvery.TotalMilliseconds;
+                }
+
+                var fullAfterTake = Math.Max(fullAt.GetValueOrDefault(key, now), now) + interval;
+                var wait = fullAfterTake - limit.Capacity * interval - now;
+                if (wait > 0)
+                {
+                    return wait;
+                }
+
+                fullAt[key] = fullAfterTake;
+                return 0;
+            }
+        }
+    }
 }

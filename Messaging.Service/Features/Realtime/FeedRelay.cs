@@ -17,7 +17,7 @@ public sealed partial class FeedRelay(IConnectionMultiplexer redis, TimeProvider
     private readonly RecurringWarning failedPublishes = new(clock, RecurringWarning.DefaultInterval);
 
     public static RedisChannel ChannelOf(string appId, string userId) =>
-        string.Create(CultureInfo.InvariantCulture, $"messaging:feed:{appId.Length}:{appId}:{userId}");
+        RedisChannel.Literal(string.Create(CultureInfo.InvariantCulture, $"messaging:feed:{appId.Length}:{appId}:{userId}"));
 
     /// <summary>False while Redis is unreachable: streams then read their feeds from the database more often.</summary>
     public bool IsConnected => redis.IsConnected;

@@ -21,6 +21,9 @@ namespace Chat.Messaging.Tests.Features.Messages;
 [Collection(MessagingCollection.Name)]
 public sealed class SenderRateLimitTests(MessagingFixture fixture)
 {
+    /// <summary>A Redis that refuses connections at once.</summary>
+    private const string UnreachableRedis = "127.0.0.1:1,connectTimeout=200,abortConnect=false";
+
     private readonly string sender = $"sender-{Guid.NewGuid():N}";
 
     private string App => fixture.RateLimitedApp;
@@ -168,31 +171,69 @@ public sealed class SenderRateLimitTests(MessagingFixture fixture)
     }
 
     [Fact]
-    public async Task Sends_let_through_while_redis_is_unreachable_are_warned_about_once_an_interval_with_their_count()
+    public async Task While_redis_is_unreachable_the_replica_keeps_the_limit_and_warns_once_an_interval_with_the_count()
     {
-        using var unreachable = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,connectTimeout=200,abortConnect=false");
+        var unreachableOptions = ConfigurationOptions.Parse(UnreachableRedis);
+        unreachableOptions.BacklogPolicy = BacklogPolicy.FailFast;
+        using var unreachable = await ConnectionMultiplexer.ConnectAsync(unreachableOptions);
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var log = new WarningLog();
         await using var limiter = new SenderRateLimiter(
             unreachable, fixture.Service.Services.GetRequiredService<IOptionsMonitor<MessagingOptions>>(), clock, log);
         var limit = limiter.LimitFor(App);
+        var interval = TimeSpan.FromMinutes(1) / limit.RefillPerMinute;
 
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < limit.Capacity; i++)
         {
             Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
         }
 
+        Assert.Equal(interval, await limiter.TryTakeAsync(App, sender, limit));
         clock.Now += RecurringWarning.DefaultInterval - TimeSpan.FromSeconds(1);
-        Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
+        Assert.Equal(interval - RecurringWarning.DefaultInterval + TimeSpan.FromSeconds(1), await limiter.TryTakeAsync(App, sender, limit));
         clock.Now += TimeSpan.FromSeconds(1);
+        Assert.NotNull(await limiter.TryTakeAsync(App, sender, limit));
+        clock.Now += interval;
         Assert.Null(await limiter.TryTakeAsync(App, sender, limit));
 
         Assert.Equal(
             [
-                $"Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: 1 (the latest by {App}/{sender})",
-                $"Sender rate limit not checked, Redis is unreachable; unchecked sends since the last warning: 21 (the latest by {App}/{sender})",
+                $"Sender rate limit checked by this replica alone, Redis is unreachable; sends checked so since the last warning: 1 (the latest by {App}/{sender})",
+                $"Sender rate limit checked by this replica alone, Redis is unreachable; sends checked so since the last warning: {limit.Capacity + 2} (the latest by {App}/{sender})",
+                $"Sender rate limit checked by this replica alone, Redis is unreachable; sends checked so since the last warning: 1 (the latest by {App}/{sender})",
             ],
             log.Warnings);
+    }
+
+    [Fact]
+    public async Task A_replica_that_cannot_reach_redis_refuses_a_sender_over_the_default_limit_of_30()
+    {
+        await using var replica = fixture.SecondReplica(("ConnectionStrings:cache", UnreachableRedis));
+        var app = TestIdentity.NewAppId();
+        var client = replica.CreateClient(TestIdentity.User(app, sender));
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            statuses.Add((await SendAsync(client, app, sender, "bob")).StatusCode);
+        }
+
+        Assert.Equal(30, statuses.Count(status => status == HttpStatusCode.OK));
+        Assert.Equal(10, statuses.Count(status => status == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task A_replica_that_cannot_reach_redis_is_degraded_not_unready()
+    {
+        await using var replica = fixture.SecondReplica(("ConnectionStrings:cache", UnreachableRedis));
+
+        var response = await replica.CreateClient().GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Degraded", health.GetProperty("status").GetString());
+        Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
     }
 
     private sealed class WarningLog : ILogger<SenderRateLimiter>

@@ -232,24 +232,25 @@ public sealed class EventStreamTests(MessagingFixture fixture)
     }
 
     [Fact]
-    public async Task Without_Redis_sends_are_not_limited_and_streams_read_their_feed_from_the_database()
+    public async Task Without_Redis_sends_within_the_limit_go_through_and_streams_read_their_feed_from_the_database()
     {
         await using var cacheless = fixture.SecondReplica(
             ("ConnectionStrings:cache", "127.0.0.1:1,connectTimeout=200"), ("Messaging:Events:PollWithoutRedis", "00:00:00.200"));
         await using var bob = await StreamAsync("bob", replica: cacheless);
         var alice = As("alice", cacheless);
 
+        // The default sender limit, which the replica keeps on its own while Redis is unreachable.
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 35; i++)
+        for (var i = 0; i < 30; i++)
         {
             statuses.Add((await alice.PostAsJsonAsync($"/api/{app}/messages",
                 new { sender_fullname = "alice", recipient_id = "bob", recipient_fullname = "bob", text = $"no cache {i}" })).StatusCode);
         }
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
-        var received = await bob.TakeAsync(35, TimeSpan.FromSeconds(5));
-        Assert.Equal(Enumerable.Range(1, 35).Select(i => $"{i}"), received.Select(e => e.Id));
-        Assert.Equal("no cache 34", DataOf(received[^1]).GetProperty("message").GetProperty("text").GetString());
+        var received = await bob.TakeAsync(30, TimeSpan.FromSeconds(5));
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => $"{i}"), received.Select(e => e.Id));
+        Assert.Equal("no cache 29", DataOf(received[^1]).GetProperty("message").GetProperty("text").GetString());
     }
 
     [Fact]
