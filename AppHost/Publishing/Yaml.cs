@@ -11,11 +11,9 @@ internal abstract class YamlNode
     public static implicit operator YamlNode(string value) => new YamlScalar(value, Verbatim: false);
 
     public static implicit operator YamlNode(int value) => new YamlScalar(value.ToString(CultureInfo.InvariantCulture), Verbatim: true);
-
-    public static implicit operator YamlNode(bool value) => new YamlScalar(value ? "true" : "false", Verbatim: true);
 }
 
-/// <param name="Verbatim">Numbers and booleans are written as they are; strings are quoted when YAML would misread them.</param>
+/// <param name="Verbatim">Numbers are written as they are; strings are quoted when YAML would misread them.</param>
 internal sealed class YamlScalar(string Text, bool Verbatim) : YamlNode
 {
     public string Text { get; } = Text;
