@@ -1,11 +1,12 @@
 using Chat.AppHost;
+using Chat.AppHost.Publishing;
 using Chat.AppHost.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 var builder = DistributedApplication.CreateBuilder(PublishCommand.Translate(args));
 var data = LocalServer.DataDirectory(builder);
-SharedSecrets.AddTo(builder.Configuration, data);
+SharedSecrets.AddTo(builder, data);
 builder.Services.AddHostedService<CrashedResourceRestarts>();
 builder.AddReplicaAddresses();
 
@@ -47,6 +48,7 @@ var aibot = builder.AddProject<Projects.AiBot_Service>("aibot")
 var gatewayPort = builder.Configuration.GetValue("Gateway:Port", 8004) is > 0 and var port ? port : LocalServer.Port(builder, "gateway");
 builder.AddProject<Projects.Gateway>("gateway")
     .WithHttpEndpoint(port: gatewayPort, targetPort: gatewayPort, isProxied: false)
+    .WithExternalHttpEndpoints()
     .WithReference(cache).WaitFor(cache)
     .WithReference(groups).WaitFor(groups).WithReplicaAddresses(groups, "h2c")
     .WithReference(messaging).WaitFor(messaging).WithReplicaAddresses(messaging, "h2c")
@@ -54,5 +56,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(aibot).WaitFor(aibot).WithReplicaAddresses(aibot, "h2c")
     .WithConfigurationSections("Identity", "Apps", "Operator")
     .WithLocalEndpointsFile(data, groups, messaging, knowledge, aibot);
+
+builder.PublishKubernetesManifests();
 
 builder.Build().Run();

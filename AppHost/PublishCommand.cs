@@ -1,6 +1,9 @@
 namespace Chat.AppHost;
 
-/// <summary><c>publish [--output DIR]</c>, the project's publish command, in Aspire's own arguments.</summary>
+/// <summary>
+/// <c>publish [--output DIR]</c>, the project's publish command, in Aspire's own arguments: the Kubernetes step, which runs
+/// Aspire's manifest step before it, so the folder gets both <c>aspire-manifest.json</c> and the Kubernetes manifests.
+/// </summary>
 internal static class PublishCommand
 {
     public static string[] Translate(string[] args)
@@ -20,6 +23,6 @@ internal static class PublishCommand
 
         // `dotnet run --project AppHost` runs in the project's folder: a relative output means the repository's.
         var repository = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
-        return ["--publisher", "manifest", "--output-path", Path.GetFullPath(output, repository), .. rest];
+        return ["--publisher", "manifest", "--step", Publishing.KubernetesPublishing.StepName, "--output-path", Path.GetFullPath(output, repository), .. rest];
     }
 }

@@ -17,8 +17,12 @@ public sealed class PostgresServerResource(string name, string command, string w
 
     public EndpointReference Endpoint => endpoint ??= new(this, EndpointName);
 
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={Endpoint.Property(EndpointProperty.IPV4Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={User}");
+    /// <summary>The password a published server asks for; none locally, where it trusts 127.0.0.1.</summary>
+    public ParameterResource? Password { get; internal set; }
+
+    public ReferenceExpression ConnectionStringExpression => Password is null
+        ? ReferenceExpression.Create($"Host={Endpoint.Property(EndpointProperty.IPV4Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={User}")
+        : ReferenceExpression.Create($"Host={Endpoint.Property(EndpointProperty.IPV4Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={User};Password={Password}");
 
     internal List<PostgresDatabaseResource> Databases { get; } = [];
 }

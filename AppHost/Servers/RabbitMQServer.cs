@@ -10,17 +10,23 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Chat.AppHost.Servers;
 
 /// <summary>A RabbitMQ node run from the Debian package on 127.0.0.1, guest/guest, with its own epmd.</summary>
+/// <remarks>guest may only connect from loopback: a published broker has the user <see cref="PublishedUser"/>.</remarks>
 public sealed class RabbitMQServerResource(string name, string command, string workingDirectory)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";
+    public const string PublishedUser = "chat";
 
     private EndpointReference? endpoint;
 
     public EndpointReference Endpoint => endpoint ??= new(this, EndpointName);
 
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"amqp://guest:guest@{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}/");
+    /// <summary>The password of <see cref="PublishedUser"/> on a published broker; none locally.</summary>
+    public ParameterResource? Password { get; internal set; }
+
+    public ReferenceExpression ConnectionStringExpression => Password is null
+        ? ReferenceExpression.Create($"amqp://guest:guest@{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}/")
+        : ReferenceExpression.Create($"amqp://{PublishedUser}:{Password}@{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}/");
 }
 
 /// <summary>
@@ -50,7 +56,8 @@ public static class RabbitMQServerBuilderExtensions
             : HealthCheckResult.Unhealthy($"epmd does not listen on {epmdPort}."));
         var epmd = builder.AddResource(new EpmdResource($"{name}-epmd", LocalServer.Binary("rabbitmq-server", "/usr/bin/epmd"), folder))
             .WithArgs("-address", "127.0.0.1", "-port", epmdPort.ToString(CultureInfo.InvariantCulture))
-            .WithHealthCheck(epmdCheck);
+            .WithHealthCheck(epmdCheck)
+            .ExcludeFromManifest();
 
         var brokerCheck = $"{name}-ready";
         builder.Services.AddHealthChecks().AddAsyncCheck(brokerCheck, async cancellationToken => await AmqpAnswersAsync(port, cancellationToken)

@@ -17,9 +17,13 @@ public sealed class RedisServerResource(string name, string command, string work
 
     public EndpointReference Endpoint => endpoint ??= new(this, EndpointName);
 
-    /// <summary>StackExchange.Redis configuration: <c>host:port</c>.</summary>
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}");
+    /// <summary>The password a published server asks for; none locally, on 127.0.0.1.</summary>
+    public ParameterResource? Password { get; internal set; }
+
+    /// <summary>StackExchange.Redis configuration: <c>host:port</c>, and the password when there is one.</summary>
+    public ReferenceExpression ConnectionStringExpression => Password is null
+        ? ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}")
+        : ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)},password={Password}");
 }
 
 public static class RedisServerBuilderExtensions

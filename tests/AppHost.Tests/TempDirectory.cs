@@ -15,7 +15,7 @@ public sealed class TempDirectory : IDisposable
         }
         catch (IOException)
         {
-            // A server that was killed may still be closing files; the OS temp cleaner gets the rest.
+            // A process that was just stopped may still be closing files; the OS temp cleaner gets the rest.
         }
     }
 }
