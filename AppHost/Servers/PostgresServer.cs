@@ -8,19 +8,11 @@ namespace Chat.AppHost.Servers;
 
 /// <summary>A PostgreSQL server run from the Debian binaries, trust authentication on 127.0.0.1 only.</summary>
 public sealed class PostgresServerResource(string name, string command, string workingDirectory)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+    : LocalServerResource(name, command, workingDirectory)
 {
     public const string User = "postgres";
-    public const string EndpointName = "tcp";
 
-    private EndpointReference? endpoint;
-
-    public EndpointReference Endpoint => endpoint ??= new(this, EndpointName);
-
-    /// <summary>The password a published server asks for; none locally, where it trusts 127.0.0.1.</summary>
-    public ParameterResource? Password { get; internal set; }
-
-    public ReferenceExpression ConnectionStringExpression => Password is null
+    public override ReferenceExpression ConnectionStringExpression => Password is null
         ? ReferenceExpression.Create($"Host={Endpoint.Property(EndpointProperty.IPV4Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={User}")
         : ReferenceExpression.Create($"Host={Endpoint.Property(EndpointProperty.IPV4Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={User};Password={Password}");
 
@@ -76,7 +68,7 @@ public static class PostgresServerBuilderExtensions
         });
 
         return builder.AddResource(resource)
-            .WithEndpoint(port: port, targetPort: port, name: PostgresServerResource.EndpointName, isProxied: false)
+            .WithEndpoint(port: port, targetPort: port, name: LocalServerResource.EndpointName, isProxied: false)
             .WithArgs(ServerArguments(postgres, cluster, port, durable))
             .WithEnvironment("GLIBC_TUNABLES", MallocTunables)
             .WithHealthCheck(healthCheck);

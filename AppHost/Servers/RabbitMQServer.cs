@@ -12,19 +12,11 @@ namespace Chat.AppHost.Servers;
 /// <summary>A RabbitMQ node run from the Debian package on 127.0.0.1, guest/guest, with its own epmd.</summary>
 /// <remarks>guest may only connect from loopback: a published broker has the user <see cref="PublishedUser"/>.</remarks>
 public sealed class RabbitMQServerResource(string name, string command, string workingDirectory)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+    : LocalServerResource(name, command, workingDirectory)
 {
-    public const string EndpointName = "tcp";
     public const string PublishedUser = "chat";
 
-    private EndpointReference? endpoint;
-
-    public EndpointReference Endpoint => endpoint ??= new(this, EndpointName);
-
-    /// <summary>The password of <see cref="PublishedUser"/> on a published broker; none locally.</summary>
-    public ParameterResource? Password { get; internal set; }
-
-    public ReferenceExpression ConnectionStringExpression => Password is null
+    public override ReferenceExpression ConnectionStringExpression => Password is null
         ? ReferenceExpression.Create($"amqp://guest:guest@{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}/")
         : ReferenceExpression.Create($"amqp://{PublishedUser}:{Password}@{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}/");
 }
@@ -67,7 +59,7 @@ public static class RabbitMQServerBuilderExtensions
         var node = $"chat-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..10]}@localhost";
         var resource = new RabbitMQServerResource(name, LocalServer.Binary("rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server"), folder);
         return builder.AddResource(resource)
-            .WithEndpoint(port: port, targetPort: port, name: RabbitMQServerResource.EndpointName, isProxied: false)
+            .WithEndpoint(port: port, targetPort: port, name: LocalServerResource.EndpointName, isProxied: false)
             .WithEnvironment(context =>
             {
                 var environment = context.EnvironmentVariables;

@@ -9,19 +9,10 @@ namespace Chat.AppHost.Servers;
 
 /// <summary>A redis-server run from the Debian binary, on 127.0.0.1, in the foreground.</summary>
 public sealed class RedisServerResource(string name, string command, string workingDirectory)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+    : LocalServerResource(name, command, workingDirectory)
 {
-    public const string EndpointName = "tcp";
-
-    private EndpointReference? endpoint;
-
-    public EndpointReference Endpoint => endpoint ??= new(this, EndpointName);
-
-    /// <summary>The password a published server asks for; none locally, on 127.0.0.1.</summary>
-    public ParameterResource? Password { get; internal set; }
-
     /// <summary>StackExchange.Redis configuration: <c>host:port</c>, and the password when there is one.</summary>
-    public ReferenceExpression ConnectionStringExpression => Password is null
+    public override ReferenceExpression ConnectionStringExpression => Password is null
         ? ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}")
         : ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)},password={Password}");
 }
@@ -41,7 +32,7 @@ public static class RedisServerBuilderExtensions
             ? ["--appendonly", "yes", "--appendfsync", "everysec"]
             : ["--save", string.Empty, "--appendonly", "no"]);
         return builder.AddResource(resource)
-            .WithEndpoint(port: port, targetPort: port, name: RedisServerResource.EndpointName, isProxied: false)
+            .WithEndpoint(port: port, targetPort: port, name: LocalServerResource.EndpointName, isProxied: false)
             .WithArgs([.. arguments])
             .WithHealthCheck(healthCheck);
     }

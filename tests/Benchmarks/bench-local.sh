@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the platform that ./run.sh is running on this machine: reads the secrets the AppHost
-# stored in .data/secrets.json and the Groups and Messaging services' addresses from the AppHost
-# dashboard, then runs the given benchmark command (default: all) with every target filled in.
+# stored in .data/secrets.json and the addresses of the Groups and Messaging replicas it wrote to
+# .data/endpoints.json (each replica's own port, past DCP's proxy), then runs the given benchmark
+# command (default: all) with every target filled in.
 # Prints the JSON report.
 #   tests/Benchmarks/bench-local.sh [all|compare|gateway-get|create-group|send-direct|send-group|send-sse] [options...]
 set -euo pipefail
@@ -9,10 +10,9 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 command="${1:-all}"
 [ $# -gt 0 ] && shift
 
-secret() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$root/.data/secrets.json" "$1"; }
-dashboard="${DASHBOARD_URL:-http://localhost:18888}"
-resources=$(curl -sf "$dashboard/api/resources")
-url() { python3 -c "import json,sys; print(next(r['url'] for r in json.load(sys.stdin) if r['name'] == sys.argv[1]))" "$1" <<<"$resources"; }
+secret() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$data/secrets.json" "$1"; }
+data="${DATA_DIRECTORY:-$root/.data}"
+url() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]['http'][0])" "$data/endpoints.json" "$1"; }
 groups=$(url groups)
 messaging=$(url messaging)
 

@@ -94,8 +94,16 @@ public sealed class LifecycleTests
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var script = new RunScript(process, data, gateway);
-            await script.WaitUntilGatewayHealthyAsync();
-            return script;
+            try
+            {
+                await script.WaitUntilGatewayHealthyAsync();
+                return script;
+            }
+            catch
+            {
+                await script.DisposeAsync();
+                throw;
+            }
         }
 
         /// <summary>The AppHost (run.sh execs it), the DCP that monitors it, and everything DCP started.</summary>
@@ -149,7 +157,8 @@ public sealed class LifecycleTests
             if (!process.HasExited)
             {
                 Posix.Signal(process.Id, Posix.SigTerm);
-                await process.WaitForExitAsync();
+                using var timeout = new CancellationTokenSource(StopTimeout);
+                await process.WaitForExitAsync(timeout.Token);
             }
 
             process.Dispose();

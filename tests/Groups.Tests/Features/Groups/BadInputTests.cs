@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Chat.TestInfrastructure;
+using static Chat.TestInfrastructure.BadInputMessages;
 
 namespace Chat.Groups.Tests.Features.Groups;
 
@@ -10,12 +11,6 @@ namespace Chat.Groups.Tests.Features.Groups;
 [Collection(GroupsCollection.Name)]
 public sealed class BadInputTests(GroupsFixture fixture)
 {
-    private const string Surrogate = "must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)";
-    private const string Nul = "must not contain the NUL character (U+0000)";
-    private const string MissingLowSurrogate = "Cannot read incomplete UTF-16 JSON text as string with missing low surrogate.";
-    private const string LoneLowSurrogate = "Cannot read invalid UTF-16 JSON text as string. Invalid surrogate value: '0xDC00'.";
-    private const string Number = "holds a number PostgreSQL can't store (at most 131072 digits before the decimal point and 16383 after it)";
-
     private readonly string app = TestIdentity.NewAppId();
 
     private HttpClient Alice => fixture.ClientFor(TestIdentity.User(app, "alice"));
