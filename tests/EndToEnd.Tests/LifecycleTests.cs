@@ -78,7 +78,8 @@ public sealed class LifecycleTests
             // Not CreateTempSubdirectory: its 0700 folder would keep PostgreSQL, which runs as its own user, out.
             var data = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "chat-run", Guid.NewGuid().ToString("N")[..12])).FullName;
             var gateway = new Uri($"http://127.0.0.1:{FreePort()}");
-            var info = new ProcessStartInfo("setsid", [Path.Combine(Repository, "run.sh"), $"--Data:Directory={data}", "--Data:Durable=false", $"--Gateway:Port={gateway.Port}"])
+            // As from a terminal: SIGINT at its default even when this test run was started in the background, which ignores it.
+            var info = new ProcessStartInfo("env", ["--default-signal=INT", "setsid", Path.Combine(Repository, "run.sh"), $"--Data:Directory={data}", "--Data:Durable=false", $"--Gateway:Port={gateway.Port}"])
             {
                 UseShellExecute = false,
                 RedirectStandardOutput = true,
