@@ -164,7 +164,10 @@ public sealed class MessagingThroughTheGatewayTests(SuiteFixture suite)
 
         await Eventually.ReturnsAsync(() => Task.FromResult(acknowledged.Count), count => count >= 20, because: "traffic flows");
         var victim = (await suite.ReplicasAsync("messaging", CancellationToken.None))[0];
-        Process.GetProcessById(victim.ProcessId).Kill();
+        // The replica's process is `dotnet run`, which runs the service as its child: the service itself crashes.
+        var service = ProcessTable.WithDescendants(victim.ProcessId)
+            .Single(pid => ProcessTable.CommandLine(pid).Contains("/Messaging.Service/bin/", StringComparison.Ordinal));
+        Process.GetProcessById(service).Kill();
         await Task.WhenAll(senders);
         using var comeBack = new CancellationTokenSource(SuiteFixture.StartTimeout);
         await SuiteFixture.WaitUntilFullyHealthyAsync(victim.Http, comeBack.Token);
