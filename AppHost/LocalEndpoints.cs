@@ -19,13 +19,15 @@ public static class LocalEndpoints
         gateway.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (ready, cancellationToken) =>
         {
             var address = gateway.Resource.GetEndpoint("http").Url;
+            var replicas = ready.Services.GetRequiredService<ReplicaAddresses>();
+            JsonArray AddressesOf(IResource service, string endpoint) => [.. replicas.Of(service, endpoint).Select(url => JsonValue.Create(url))];
             var endpoints = new JsonObject { ["gateway"] = address };
             foreach (var service in services)
             {
                 endpoints[service.Resource.Name] = new JsonObject
                 {
-                    ["http"] = new JsonArray([.. ready.Services.GetRequiredService<ReplicaAddresses>().Of(service.Resource, "http").Select(url => JsonValue.Create(url))]),
-                    ["h2c"] = new JsonArray([.. ready.Services.GetRequiredService<ReplicaAddresses>().Of(service.Resource, "h2c").Select(url => JsonValue.Create(url))]),
+                    ["http"] = AddressesOf(service.Resource, "http"),
+                    ["h2c"] = AddressesOf(service.Resource, "h2c"),
                 };
             }
 

@@ -55,7 +55,7 @@ internal static class SharedSecrets
         var stored = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? [] : [];
         var generated = false;
         var values = new Dictionary<string, string?>();
-        foreach (var name in new[] { IdentitySigningKey, DefaultAppJwtSecret })
+        foreach (var (name, _, _) in Published)
         {
             if (configuration[name] is { Length: > 0 })
             {
@@ -64,7 +64,7 @@ internal static class SharedSecrets
 
             if (stored[name]?.GetValue<string>() is not { Length: > 0 } value)
             {
-                value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+                value = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
                 stored[name] = value;
                 generated = true;
             }

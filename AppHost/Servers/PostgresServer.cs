@@ -39,16 +39,14 @@ public static class PostgresServerBuilderExtensions
 
     public static IResourceBuilder<PostgresServerResource> AddPostgresServer(this IDistributedApplicationBuilder builder, string name)
     {
-        var bin = PostgresBinDirectory();
+        var bin = PostgresBinDirectory(builder);
         var folder = LocalServer.FolderOf(builder, name);
         var cluster = Path.Combine(folder, "pgdata");
         var durable = LocalServer.Durable(builder);
         var port = LocalServer.Port(builder, name);
         var postgres = Path.Combine(bin, "postgres");
-        // initdb and the server refuse root; setpriv execs, so DCP's signals reach the postmaster itself.
-        var resource = LocalServer.IsRoot
-            ? new PostgresServerResource(name, "setpriv", folder)
-            : new PostgresServerResource(name, postgres, folder);
+        var command = AsPostgresUser([postgres, .. ServerArguments(cluster, port, durable)]);
+        var resource = new PostgresServerResource(name, command[0], folder);
 
         var healthCheck = $"{name}-ready";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
@@ -69,7 +67,7 @@ public static class PostgresServerBuilderExtensions
 
         return builder.AddResource(resource)
             .WithEndpoint(port: port, targetPort: port, name: LocalServerResource.EndpointName, isProxied: false)
-            .WithArgs(ServerArguments(postgres, cluster, port, durable))
+            .WithArgs([.. command[1..]])
             .WithEnvironment("GLIBC_TUNABLES", MallocTunables)
             .WithHealthCheck(healthCheck);
     }
@@ -84,10 +82,9 @@ public static class PostgresServerBuilderExtensions
         return server.ApplicationBuilder.AddResource(database).WithHealthCheck(healthCheck);
     }
 
-    private static string[] ServerArguments(string postgres, string cluster, int port, bool durable)
+    private static List<string> ServerArguments(string cluster, int port, bool durable)
     {
-        List<string> arguments = LocalServer.IsRoot ? [$"--reuid={PostgresServerResource.User}", $"--regid={PostgresServerResource.User}", "--init-groups", "--", postgres] : [];
-        arguments.AddRange(
+        List<string> arguments =
         [
             "-D", cluster,
             "-p", port.ToString(CultureInfo.InvariantCulture),
@@ -102,14 +99,22 @@ public static class PostgresServerBuilderExtensions
             // The send indexes outgrow 128 MB and backends then evict dirty pages themselves: with 1 GB, direct sends went from
             // ~5,700 to ~6,250 a second (measured). Pages are touched lazily, so an idle suite doesn't hold it.
             "-c", "shared_buffers=1GB",
-        ]);
+        ];
         if (!durable)
         {
             arguments.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
         }
 
-        return [.. arguments];
+        return arguments;
     }
+
+    /// <summary>
+    /// A command line run as the <c>postgres</c> user when the AppHost is root (initdb and the server refuse root): through
+    /// setpriv, which execs, so signals reach the program itself. The first item is the program.
+    /// </summary>
+    private static List<string> AsPostgresUser(List<string> command) => LocalServer.IsRoot
+        ? ["setpriv", $"--reuid={PostgresServerResource.User}", $"--regid={PostgresServerResource.User}", "--init-groups", "--", .. command]
+        : command;
 
     private static async Task InitializeClusterAsync(string bin, string folder, string cluster, bool durable, CancellationToken cancellationToken)
     {
@@ -129,18 +134,15 @@ public static class PostgresServerBuilderExtensions
 
         if (LocalServer.IsRoot)
         {
-            await RunAsync("chown", [$"{PostgresServerResource.User}:{PostgresServerResource.User}", folder], cancellationToken);
-            initdb.InsertRange(0, [$"--reuid={PostgresServerResource.User}", $"--regid={PostgresServerResource.User}", "--init-groups", "--"]);
-            await RunAsync("setpriv", initdb, cancellationToken);
+            await RunAsync(["chown", $"{PostgresServerResource.User}:{PostgresServerResource.User}", folder], cancellationToken);
         }
-        else
-        {
-            await RunAsync(initdb[0], initdb[1..], cancellationToken);
-        }
+
+        await RunAsync(AsPostgresUser(initdb), cancellationToken);
     }
 
-    private static async Task RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    private static async Task RunAsync(List<string> command, CancellationToken cancellationToken)
     {
+        var (program, arguments) = (command[0], command[1..]);
         var info = new ProcessStartInfo(program, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info) ?? throw new DistributedApplicationException($"Could not start {program}.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -186,13 +188,13 @@ public static class PostgresServerBuilderExtensions
     }
 
     /// <summary>The newest installed PostgreSQL's bin folder (/usr/lib/postgresql/&lt;major&gt;/bin).</summary>
-    private static string PostgresBinDirectory()
+    private static string PostgresBinDirectory(IDistributedApplicationBuilder builder)
     {
         const string root = "/usr/lib/postgresql";
         var majors = Directory.Exists(root)
             ? Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>()
                 .Where(major => int.TryParse(major, out _)).OrderByDescending(int.Parse).ToArray()
             : [];
-        return Path.GetDirectoryName(LocalServer.Binary("postgresql", [.. majors.Select(major => $"{root}/{major}/bin/postgres"), $"{root}/15/bin/postgres"]))!;
+        return Path.GetDirectoryName(LocalServer.Binary(builder, "postgresql", [.. majors.Select(major => $"{root}/{major}/bin/postgres"), $"{root}/15/bin/postgres"]))!;
     }
 }

@@ -29,15 +29,12 @@ public sealed class EpmdResource(string name, string command, string workingDire
 
 public static class RabbitMQServerBuilderExtensions
 {
+    /// <summary>The node's Erlang home (its cookie), its database and its logs, under its data folder.</summary>
+    private static readonly string[] Folders = ["home", "mnesia", "log"];
+
     public static IResourceBuilder<RabbitMQServerResource> AddRabbitMQServer(this IDistributedApplicationBuilder builder, string name)
     {
         var folder = LocalServer.FolderOf(builder, name);
-        foreach (var part in new[] { "home", "mnesia", "log" })
-        {
-            Directory.CreateDirectory(Path.Combine(folder, part));
-        }
-
-        File.WriteAllText(Path.Combine(folder, "enabled_plugins"), "[].\n");
         var port = LocalServer.Port(builder, name);
         var distributionPort = LocalServer.Port(builder, $"{name}-dist");
         var epmdPort = LocalServer.Port(builder, $"{name}-epmd");
@@ -46,7 +43,7 @@ public static class RabbitMQServerBuilderExtensions
         builder.Services.AddHealthChecks().AddAsyncCheck(epmdCheck, async cancellationToken => await ListensAsync(epmdPort, cancellationToken)
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy($"epmd does not listen on {epmdPort}."));
-        var epmd = builder.AddResource(new EpmdResource($"{name}-epmd", LocalServer.Binary("rabbitmq-server", "/usr/bin/epmd"), folder))
+        var epmd = builder.AddResource(new EpmdResource($"{name}-epmd", LocalServer.Binary(builder, "rabbitmq-server", "/usr/bin/epmd"), folder))
             .WithArgs("-address", "127.0.0.1", "-port", epmdPort.ToString(CultureInfo.InvariantCulture))
             .WithHealthCheck(epmdCheck)
             .ExcludeFromManifest();
@@ -57,7 +54,16 @@ public static class RabbitMQServerBuilderExtensions
             : HealthCheckResult.Unhealthy("RabbitMQ does not answer the AMQP handshake yet."));
         // The node name follows the folder, so a restart finds its own mnesia data again, and two folders never clash.
         var node = $"chat-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..10]}@localhost";
-        var resource = new RabbitMQServerResource(name, LocalServer.Binary("rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server"), folder);
+        var resource = new RabbitMQServerResource(name, LocalServer.Binary(builder, "rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server"), folder);
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(resource, (_, cancellationToken) =>
+        {
+            foreach (var part in Folders)
+            {
+                Directory.CreateDirectory(Path.Combine(folder, part));
+            }
+
+            return File.WriteAllTextAsync(Path.Combine(folder, "enabled_plugins"), "[].\n", cancellationToken);
+        });
         return builder.AddResource(resource)
             .WithEndpoint(port: port, targetPort: port, name: LocalServerResource.EndpointName, isProxied: false)
             .WithEnvironment(context =>

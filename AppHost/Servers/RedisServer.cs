@@ -23,7 +23,7 @@ public static class RedisServerBuilderExtensions
     {
         var folder = LocalServer.FolderOf(builder, name);
         var port = LocalServer.Port(builder, name);
-        var resource = new RedisServerResource(name, LocalServer.Binary("redis-server", "/usr/bin/redis-server"), folder);
+        var resource = new RedisServerResource(name, LocalServer.Binary(builder, "redis-server", "/usr/bin/redis-server"), folder);
         var healthCheck = $"{name}-ready";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, cancellationToken => PingAsync(port, cancellationToken));
 
