@@ -37,7 +37,10 @@ public static class TelemetryExtensions
         });
 
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(Extensions.ServiceName(builder), serviceInstanceId: Environment.MachineName))
+            .ConfigureResource(resource => resource.AddService(
+                Extensions.ServiceName(builder),
+                serviceInstanceId: GivesInstanceId(builder.Configuration) ? null : Environment.MachineName,
+                autoGenerateServiceInstanceId: false))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -55,6 +58,13 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Whether <c>OTEL_RESOURCE_ATTRIBUTES</c> names this instance (the AppHost names each replica so): a service.instance.id
+    /// added here would win over it and make the replicas one instance in the dashboard. Elsewhere the host name (a pod's) is.
+    /// </summary>
+    private static bool GivesInstanceId(IConfiguration configuration) =>
+        configuration["OTEL_RESOURCE_ATTRIBUTES"]?.Split(',').Any(attribute => attribute.TrimStart().StartsWith("service.instance.id=", StringComparison.Ordinal)) == true;
 
     /// <summary>Health probes arrive every few seconds from every orchestrator: they would drown the traces that matter.</summary>
     private static bool IsProbe(PathString path) =>

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace Chat.ServiceDefaults.Tests.Telemetry;
 
@@ -25,5 +28,24 @@ public sealed class TelemetryDefaultsTests
         Assert.Equal(listened, source.HasListeners());
         Assert.Equal(listened, histogram.Enabled);
         await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("service.instance.id=messaging-abc123", "messaging-abc123")]
+    [InlineData("deployment.environment=dev", null)]
+    public void A_replica_keeps_the_instance_id_its_orchestrator_gives_it(string attributes, string? instanceId)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:1",
+            ["OTEL_RESOURCE_ATTRIBUTES"] = attributes,
+        });
+        builder.AddServiceDefaults();
+        using var host = builder.Build();
+
+        var resource = host.Services.GetRequiredService<TracerProvider>().GetResource();
+
+        Assert.Equal(instanceId ?? Environment.MachineName, resource.Attributes.Single(attribute => attribute.Key == "service.instance.id").Value);
     }
 }
