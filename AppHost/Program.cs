@@ -57,6 +57,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithConfigurationSections("Identity", "Apps", "Operator")
     .WithLocalEndpointsFile(data, groups, messaging, knowledge, aibot);
 
+builder.WithTraceSampling();
 builder.PublishKubernetesManifests();
 
 builder.Build().Run();

@@ -12,6 +12,9 @@ public sealed class SuiteFixture : IAsyncLifetime
     /// <summary>Messaging runs as two replicas, so a test can kill one while the other serves.</summary>
     public const int MessagingReplicas = 2;
 
+    /// <summary>Given to the AppHost, so a test can see configuration reach every replica.</summary>
+    public const string TraceSampleRatio = "0.25";
+
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "chat-e2e", Guid.NewGuid().ToString("N")[..12]);
@@ -30,6 +33,7 @@ public sealed class SuiteFixture : IAsyncLifetime
             "--Data:Durable=false",
             "--Gateway:Port=0",
             $"--Messaging:Replicas={MessagingReplicas}",
+            $"--Telemetry:TraceSampleRatio={TraceSampleRatio}",
             $"--Apps:Default:JwtSecret={JwtSecret}",
         ]);
         App = await builder.BuildAsync();
@@ -47,7 +51,7 @@ public sealed class SuiteFixture : IAsyncLifetime
         Gateway = App.GetEndpoint("gateway", "http");
     }
 
-    /// <summary>Each running replica of a project: its resource id, process id and own HTTP address (not the proxy's).</summary>
+    /// <summary>Each running replica of a project: its resource id, process id, own HTTP address (not the proxy's) and environment.</summary>
     public async Task<IReadOnlyList<Replica>> ReplicasAsync(string project, CancellationToken cancellationToken)
     {
         var expected = project == "messaging" ? MessagingReplicas : 1;
@@ -62,10 +66,13 @@ public sealed class SuiteFixture : IAsyncLifetime
 
             var snapshot = update.Snapshot;
             var pid = snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
-            var http = snapshot.EnvironmentVariables.FirstOrDefault(variable => variable.Name == "Kestrel__Endpoints__http__Url")?.Value;
+            var environment = snapshot.EnvironmentVariables.Where(variable => variable.Value is not null)
+                .ToDictionary(variable => variable.Name, variable => variable.Value!, StringComparer.Ordinal);
+            // A service's own HTTP endpoint; the gateway, whose one endpoint Kestrel takes from ASPNETCORE_URLS, its URL.
+            var http = environment.GetValueOrDefault("Kestrel__Endpoints__http__Url") ?? environment.GetValueOrDefault("ASPNETCORE_URLS");
             if (snapshot.State?.Text == KnownResourceStates.Running && pid is not null && http is not null)
             {
-                replicas[update.ResourceId] = new Replica(update.ResourceId, Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture), new Uri(http));
+                replicas[update.ResourceId] = new Replica(update.ResourceId, Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture), new Uri(http), environment);
             }
             else
             {
@@ -134,7 +141,7 @@ public sealed class SuiteFixture : IAsyncLifetime
     }
 }
 
-public sealed record Replica(string ResourceId, int ProcessId, Uri Http);
+public sealed record Replica(string ResourceId, int ProcessId, Uri Http, IReadOnlyDictionary<string, string> Environment);
 
 [CollectionDefinition(Name)]
 public sealed class SuiteCollection : ICollectionFixture<SuiteFixture>

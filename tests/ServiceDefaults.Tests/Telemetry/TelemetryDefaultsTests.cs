@@ -48,4 +48,27 @@ public sealed class TelemetryDefaultsTests
 
         Assert.Equal(instanceId ?? Environment.MachineName, resource.Attributes.Single(attribute => attribute.Key == "service.instance.id").Value);
     }
+
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("0", false)]
+    public async Task Traces_are_sampled_at_the_ratio_the_environment_names(string ratio, bool recorded)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:1",
+            ["OTEL_TRACES_SAMPLER"] = "parentbased_traceidratio",
+            ["OTEL_TRACES_SAMPLER_ARG"] = ratio,
+        });
+        builder.AddServiceDefaults();
+        using var host = builder.Build();
+        await host.StartAsync();
+        using var source = new ActivitySource($"Chat.Probe.{Guid.NewGuid():N}");
+
+        using var activity = source.StartActivity("root");
+
+        Assert.Equal(recorded, activity?.Recorded ?? false);
+        await host.StopAsync();
+    }
 }
