@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Chat.TestInfrastructure.Servers;
 
 namespace Chat.EndToEnd.Tests;
@@ -120,30 +119,16 @@ public sealed class LifecycleTests
         public IReadOnlyList<int> ProcessesWith(string program) =>
             [.. Tree().Where(pid => ProcessTable.CommandLine(pid).Contains(program, StringComparison.Ordinal))];
 
+        /// <summary>Until the gateway answers Healthy; fails at once if run.sh exits first, or after the suite's start timeout.</summary>
         public async Task WaitUntilGatewayHealthyAsync()
         {
-            using var client = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = DateTime.UtcNow + SuiteFixture.StartTimeout;
-            while (true)
-            {
-                Assert.False(process.HasExited, $"run.sh exited with {(process.HasExited ? process.ExitCode : 0)} before the gateway answered");
-                try
-                {
-                    using var response = await client.GetAsync("/health");
-                    var body = await response.Content.ReadAsStringAsync();
-                    if (response.StatusCode == HttpStatusCode.OK && JsonDocument.Parse(body).RootElement.GetProperty("status").GetString() == "Healthy")
-                    {
-                        return;
-                    }
-                }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
-                {
-                    // Not listening yet, or still starting.
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, "the gateway did not become healthy in time");
-                await Task.Delay(500);
-            }
+            using var timeout = new CancellationTokenSource(SuiteFixture.StartTimeout);
+            var healthy = SuiteFixture.WaitUntilFullyHealthyAsync(gateway, timeout.Token);
+            var exited = process.WaitForExitAsync(timeout.Token);
+            await Task.WhenAny(healthy, exited);
+            await timeout.CancelAsync();
+            Assert.False(process.HasExited, $"run.sh exited with {(process.HasExited ? process.ExitCode : 0)} before the gateway answered");
+            Assert.True(healthy.IsCompletedSuccessfully, "the gateway did not become healthy in time");
         }
 
         public async Task StopAsync(int signal, bool processGroup)
